@@ -1,0 +1,12 @@
+// Bundles the CLI (and, later, the extension and the debug adapter) into dist/.
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, format: 'cjs', logLevel: 'warning' };
+const entries = [
+  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+];
+for (const e of entries) {
+  if (!existsSync(e.entryPoints[0])) continue;
+  await build({ ...common, ...e });
+}

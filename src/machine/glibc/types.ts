@@ -1,0 +1,59 @@
+// The allocator as the interpreter calls it, and the state it reports after each call
+// (ORACLE.md's step schema). Addresses in OracleState are offsets from the heap base.
+import type { U64 } from '../memory/types';
+
+export interface OracleRet {
+  ptr?: number | null; size?: number; usable?: number; moved?: boolean; rc?: number;
+  mmapped?: boolean; prev_size?: number; page_off?: number; resident_pages?: number;
+  errno?: number;
+}
+
+export interface OracleState {
+  brk: number;
+  heap: [number, number][];
+  top: [number, number];
+  tcache: { at: number; counts: number[]; chains: Record<string, number[]> } | null;
+  fastbins: Record<string, number[]>;
+  unsorted: number[];
+  smallbins: Record<string, number[]>;
+  largebins: Record<string, number[]>;
+  arena: { top: number | null; last_remainder: number | null; have_fastchunks: number; flags: number;
+           binmap: number[]; system_mem: number; max_system_mem: number };
+  mp: Record<string, number>;
+  mallinfo2: Record<string, number>;
+  resident_pages: number;
+}
+
+export interface Mallinfo2 {
+  arena: number; ordblks: number; smblks: number; hblks: number; hblkhd: number;
+  usmblks: number; fsmblks: number; uordblks: number; fordblks: number; keepcost: number;
+}
+
+// Every entry point takes and returns exact values: a request may be near SIZE_MAX (bigint).
+// Results are user addresses (0 for NULL). Failures set `errno` (ENOMEM = 12, EINVAL = 22).
+// Integrity-check failures throw MachineSignal('SIGABRT', glibc's message, ..., check).
+export interface Allocator {
+  errno: number;
+  why: string[];                       // the path of the last call, in words
+  malloc(n: U64): number;
+  free(p: number): void;
+  calloc(n: U64, size: U64): number;
+  realloc(p: number, n: U64): number;
+  reallocarray(p: number, n: U64, size: U64): number;
+  memalign(align: U64, n: U64): number;
+  aligned_alloc(align: U64, n: U64): number;
+  valloc(n: U64): number;
+  pvalloc(n: U64): number;
+  posix_memalign(memptr: number, align: U64, n: U64): number;   // returns rc; writes *memptr
+  malloc_usable_size(p: number): number;
+  malloc_trim(pad: U64): number;
+  mallopt(param: number, value: number): number;
+  malloc_stats(): string;              // glibc's text (what it prints to stderr)
+  mallinfo2(): Mallinfo2;
+  // read-only views (never change the machine)
+  state(): OracleState;
+  retInfo(p: number): OracleRet;      // ptr/size/usable or the mmapped fields, for a returned pointer
+  heapText(): string;                  // pwndbg `heap`
+  binsText(): string;                  // pwndbg `bins`
+  visText(n?: number): string;         // pwndbg `vis_heap_chunks`
+}

@@ -1,0 +1,55 @@
+// The emulated process as the layers above see it: memory, system calls, counters and the
+// textual views. Implemented by memory/ and kernel/ (see kernel/process.ts); used by glibc/
+// and interp/. No VS Code, no Node.
+import type { MachineConfig } from './config';
+import type { EventSink } from './events';
+import type { MemoryInspector, VirtualMemory } from './memory/types';
+import type { ProcessLayout, Syscalls, VmArea } from './kernel/types';
+
+export interface ProcessCounters {
+  rss: number;            // bytes resident (pages of the process's mappings in RAM, not page tables)
+  vsz: number;            // bytes of all mappings
+  minflt: number;
+  majflt: number;
+  syscalls: number;       // every system call counted (each a user -> kernel -> user switch)
+  tlbHits: number;
+  tlbMisses: number;
+  swapUsed: number;       // bytes in swap
+  freeFrames: number;     // physical frames not in use
+  totalFrames: number;
+  pageTableFrames: number;
+}
+
+export interface PageWalkLevel {
+  level: string;          // 'PML4' | 'PDPT' | 'PD' | 'PT' (i386: 'PDE' | 'PTE')
+  index: number;          // index into that table
+  tableAddr: number;      // physical address of the table
+  entry: number | bigint; // raw 64-bit entry (32-bit on i386)
+  bits: { P: boolean; RW: boolean; US: boolean; A: boolean; D: boolean; NX: boolean };
+  next?: number;          // physical address the entry points at (table or frame)
+}
+export interface PageWalk {
+  va: number;
+  levels: PageWalkLevel[];
+  present: boolean;       // translation complete
+  pa?: number;            // physical address when present
+  swapped?: boolean;      // non-present PTE holding a swap entry
+  vma?: VmArea;
+  tlb: 'hit' | 'miss' | 'none';   // whether the TLB holds this page now (no side effect)
+}
+
+export interface EmulatedProcess {
+  readonly config: MachineConfig;
+  readonly layout: ProcessLayout;
+  readonly mem: VirtualMemory;
+  readonly inspect: MemoryInspector;
+  readonly sys: Syscalls;
+  sink: EventSink | null;                 // where machine events go (null: nobody listens)
+  counters(): ProcessCounters;
+  vmas(): VmArea[];
+  brkNow(): number;
+  maps(): string;                         // /proc/self/maps text
+  pagewalk(va: number): PageWalk;         // no side effects
+  pagewalkText(va: number): string;       // a textbook page walk, every level
+  residentPages(start: number, end: number): number;   // mincore over [start,end)
+}
