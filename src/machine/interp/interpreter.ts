@@ -37,6 +37,9 @@ export class Interpreter {
   sink: RunSink | null;
   // Checked at every step marker when set (the debugger's breakpoints and stepping).
   breakHook: ((ins: Ins, frame: Frame) => boolean) | null = null;
+  // After a stop by the hook, the next run starts by executing that same step without
+  // asking the hook again (otherwise a breakpoint would stop forever at the same place).
+  private resumeAfterBreak = false;
   private stdoutReady = false;
   readonly sourceLines: string[];
   private readonly startup: CompiledFunc;
@@ -47,7 +50,8 @@ export class Interpreter {
     this.loc = { file: program.file, line: 0, col: 0 };
     proc.sink = (e) => { if (this.sink) this.sink({ ...e, step: this.steps, line: this.loc.line }); };
     const startupInit = new Set(program.globals.filter((g) => g.init));
-    const env = { mem: proc.mem, builtin: (e: Parameters<ExprCtx['builtin']>[0], X: ExprCompiler) => compileBuiltin(e, X, this), startupInit };
+    const env = { mem: proc.mem, builtin: (e: Parameters<ExprCtx['builtin']>[0], X: ExprCompiler) => compileBuiltin(e, X, this), startupInit,
+      scriptMain: program.scriptStyle ? program.funcs.get('main') ?? null : null };
     for (const f of program.funcs.values()) if (f.body) this.funcs.set(f, lowerFunction(f, env));
     this.startup = this.compileStartup(env);
   }
@@ -143,17 +147,18 @@ export class Interpreter {
     let f = this.frames[this.frames.length - 1];
     let code = f.code, pc = f.pc;
     const hook = this.breakHook;
-    let first = true;
+    let skipHook = this.resumeAfterBreak;
+    this.resumeAfterBreak = false;
     try {
       for (;;) {
         const ins = code[pc];
         if (ins.step) {
-          if (!first && hook !== null && hook(ins, f)) { f.pc = pc; this.loc = ins.loc; return 'break'; }
-          if (this.steps >= limit) { f.pc = pc; this.loc = ins.loc; return 'limit'; }
+          if (this.steps >= limit) { f.pc = pc; this.loc = ins.loc; this.resumeAfterBreak = skipHook; return 'limit'; }
+          if (hook !== null && !skipHook && hook(ins, f)) { f.pc = pc; this.loc = ins.loc; this.resumeAfterBreak = true; return 'break'; }
+          skipHook = false;
           this.steps++;
           this.loc = ins.loc;
         }
-        first = false;
         switch (ins.op) {
           case Op.Expr: ins.a!(f); pc++; break;
           case Op.Jz: pc = truth(ins.a!(f)) ? pc + 1 : ins.target!; break;

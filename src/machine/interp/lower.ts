@@ -15,6 +15,8 @@ export interface LowerEnv {
   builtin: ExprCtx['builtin'];
   // globals initialised at program start (their `decl` statement must not re-run them)
   startupInit: Set<VarDecl>;
+  // the synthetic main of a script-style file has no closing brace to stop on
+  scriptMain: FuncDecl | null;
 }
 
 interface LoopCtx { breaks: number[]; continues: number[] | null }
@@ -157,7 +159,7 @@ export function lowerFunction(func: FuncDecl, env: LowerEnv): CompiledFunc {
 
   if (func.body) lower(func.body);
   // Falling off the end: a step on the closing brace, then return (0 for main, as C99 says).
-  ctx.emit({ op: Op.Nop, loc: func.endLoc, step: true });
+  ctx.emit({ op: Op.Nop, loc: func.endLoc, step: func !== env.scriptMain });
   ctx.emit({ op: Op.Ret, loc: func.endLoc, step: false });
   return { func, code, slots: func.regSlots + temps };
 }

@@ -1,0 +1,135 @@
+// The debuggee as the debug session sees it: a scenario running on the emulated machine,
+// driven in chunks of steps so that pause requests are heard between chunks. Knows nothing of
+// DAP (vscode-mock-debug's runtime/session split).
+import type { Diagnostic } from '../lang/ast';
+import type { MachineConfig } from '../machine/config';
+import type { RunEvent } from '../machine/interp/events';
+import type { Frame, Ins } from '../machine/interp/frame';
+import { loadScenario, type Scenario } from '../machine/scenario';
+
+export interface FileAccessor { readFile(path: string): Promise<string> }
+
+export type StopKind = 'entry' | 'step' | 'breakpoint' | 'pause' | 'exception';
+
+export interface RuntimeListener {
+  stopped(kind: StopKind, text?: string): void;
+  output(text: string, category: 'stdout' | 'stderr' | 'console'): void;
+  event(e: RunEvent): void;
+  exited(status: number): void;
+}
+
+export interface SourceBreakpoint { line: number }
+export interface PlacedBreakpoint { line: number; verified: boolean; message?: string }
+
+const CHUNK = 200_000;   // steps between chances to hear a pause request
+
+export class HeapStepRuntime {
+  scenario: Scenario | null = null;
+  path = '';
+  private bpLines = new Set<number>();
+  private paused = false;
+  private running = false;
+  private lastSignal: RunEvent | null = null;
+
+  constructor(private readonly files: FileAccessor, private readonly listener: RuntimeListener) {}
+
+  async load(path: string, overrides: Partial<MachineConfig>): Promise<Diagnostic[] | null> {
+    this.path = path;
+    const text = await this.files.readFile(path);
+    const r = loadScenario(text, path, overrides, (e) => this.onEvent(e));
+    if (!r.ok) return r.diagnostics;
+    this.scenario = r.scenario;
+    this.scenario.interp.start();
+    return null;
+  }
+
+  private onEvent(e: RunEvent): void {
+    if (e.event === 'output') this.listener.output(e.text, 'stdout');
+    else if (e.event === 'signal' || e.event === 'assert' || e.event === 'error') this.lastSignal = e;
+    this.listener.event(e);
+  }
+
+  get exceptionText(): string | undefined {
+    const e = this.lastSignal;
+    if (!e) return undefined;
+    if (e.event === 'signal') return `${e.signame}: ${e.message}`;
+    if (e.event === 'assert' || e.event === 'error') return e.message;
+    return undefined;
+  }
+
+  // Every instruction that starts a statement, by line: where a breakpoint can be.
+  private stepLines(): Map<number, Ins[]> {
+    const m = new Map<number, Ins[]>();
+    for (const cf of this.scenario?.interp.funcs.values() ?? []) {
+      for (const ins of cf.code) {
+        if (!ins.step) continue;
+        const l = m.get(ins.loc.line) ?? [];
+        l.push(ins); m.set(ins.loc.line, l);
+      }
+    }
+    return m;
+  }
+
+  // Puts each breakpoint on the nearest executable line at or after the one asked for.
+  setBreakpoints(bps: SourceBreakpoint[]): PlacedBreakpoint[] {
+    const lines = this.stepLines();
+    const sorted = [...lines.keys()].sort((a, b) => a - b);
+    for (const list of lines.values()) for (const ins of list) ins.bp = false;
+    this.bpLines.clear();
+    return bps.map((bp) => {
+      const line = sorted.find((l) => l >= bp.line);
+      if (line === undefined) return { line: bp.line, verified: false, message: 'no statement at or after this line' };
+      for (const ins of lines.get(line)!) ins.bp = true;
+      this.bpLines.add(line);
+      return { line, verified: true };
+    });
+  }
+
+  continue(): void { this.go(() => (ins) => ins.bp === true, 'breakpoint'); }
+  stepIn(): void { this.go(() => () => true, 'step'); }
+  next(): void {
+    const depth = this.scenario?.interp.frames.length ?? 0;
+    this.go(() => (ins) => ins.bp === true || (this.scenario!.interp.frames.length <= depth), 'step');
+  }
+  stepOut(): void {
+    const depth = this.scenario?.interp.frames.length ?? 0;
+    this.go(() => (ins) => ins.bp === true || this.scenario!.interp.frames.length < depth, 'step');
+  }
+  pause(): void { if (this.running) this.paused = true; }
+
+  private go(makeHook: () => (ins: Ins, f: Frame) => boolean, kind: StopKind): void {
+    const sc = this.scenario;
+    if (!sc || this.running) return;
+    const it = sc.interp;
+    const hook = makeHook();
+    it.breakHook = (ins, f) => {
+      if (hook(ins, f)) { this.stopKind = ins.bp && kind !== 'step' ? 'breakpoint' : kind; return true; }
+      return false;
+    };
+    this.running = true;
+    this.paused = false;
+    const chunk = (): void => {
+      let reason;
+      try { reason = it.run(CHUNK); } catch (e) { reason = 'exited' as const; this.listener.output(`internal error: ${(e as Error).message}\n`, 'stderr'); }
+      if (reason === 'limit') {
+        if (this.paused) { this.running = false; this.listener.stopped('pause'); return; }
+        setTimeout(chunk, 0);
+        return;
+      }
+      this.running = false;
+      if (reason === 'break') { this.listener.stopped(this.stopKind); return; }
+      if (this.lastSignal && this.lastSignal.event !== 'error') {
+        // stop at the fault so the user can look around, as gdb does on a signal
+        this.listener.stopped('exception', this.exceptionText);
+        this.lastSignal = { ...this.lastSignal, event: 'error', message: this.exceptionText ?? '' } as RunEvent;
+        this.pendingExit = it.exitStatus;
+        return;
+      }
+      this.listener.exited(it.exitStatus);
+    };
+    if (this.pendingExit !== null) { this.running = false; const s = this.pendingExit; this.pendingExit = null; this.listener.exited(s); return; }
+    setTimeout(chunk, 0);
+  }
+  private stopKind: StopKind = 'step';
+  private pendingExit: number | null = null;
+}

@@ -1,0 +1,133 @@
+// The Debug Adapter Protocol session for type `heapstep`. It maps requests to the runtime and
+// runtime happenings to DAP events; each feature's handlers live in their own file. Knows
+// nothing of VS Code: it runs inline in the extension and as dist/debugAdapter.js over stdio.
+import { InitializedEvent, LoggingDebugSession, OutputEvent, StoppedEvent, TerminatedEvent, ExitedEvent, Thread } from '@vscode/debugadapter';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { formatDiagnostic } from '../lang/index';
+import { HeapStepRuntime, type FileAccessor, type StopKind } from './runtime';
+import { launchOverrides, type LaunchArgs } from './launch-args';
+import { stackTrace } from './stack';
+import { scopes, variables, VariableStore } from './variables';
+import { evaluate } from './evaluate';
+
+export const THREAD_ID = 1;
+
+export class HeapStepSession extends LoggingDebugSession {
+  readonly runtime: HeapStepRuntime;
+  readonly store = new VariableStore();
+  private configured!: Promise<void>;
+  private markConfigured!: () => void;
+  private stopOnEntry = false;
+
+  constructor(files: FileAccessor) {
+    super();
+    this.setDebuggerLinesStartAt1(true);
+    this.setDebuggerColumnsStartAt1(true);
+    this.configured = new Promise((r) => { this.markConfigured = r; });
+    this.runtime = new HeapStepRuntime(files, {
+      stopped: (kind: StopKind, text?: string) => {
+        this.store.reset();
+        const reason = kind === 'entry' ? 'entry' : kind;
+        this.sendEvent(new StoppedEvent(reason, THREAD_ID, text));
+      },
+      output: (text, category) => this.sendEvent(new OutputEvent(text, category)),
+      event: () => { /* views subscribe later */ },
+      exited: (status) => { this.sendEvent(new ExitedEvent(status)); this.sendEvent(new TerminatedEvent()); },
+    });
+  }
+
+  // Every handler answers, even when it fails: @vscode/debugadapter only catches synchronous
+  // throws, and an unanswered request leaves the client waiting forever.
+  private guard<T extends DebugProtocol.Response>(response: T, work: () => void | Promise<void>): void {
+    Promise.resolve().then(work).catch((e: unknown) => {
+      this.sendErrorResponse(response, { id: 1001, format: String((e as Error)?.message ?? e), showUser: true });
+    });
+  }
+
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+    response.body = {
+      supportsConfigurationDoneRequest: true,
+      supportsEvaluateForHovers: true,
+      supportsTerminateRequest: true,
+      supportsExceptionInfoRequest: true,
+    };
+    this.sendResponse(response);
+    this.sendEvent(new InitializedEvent());
+  }
+
+  protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
+    this.sendResponse(response);
+    this.markConfigured();
+  }
+
+  protected override launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArgs): void {
+    this.guard(response, async () => {
+      if (!args.program) throw new Error('launch: "program" (a .heap file) is required');
+      const overrides = launchOverrides(args);
+      const diags = await this.runtime.load(args.program, overrides);
+      if (diags) {
+        for (const d of diags) this.sendEvent(new OutputEvent(formatDiagnostic(d) + '\n', 'stderr'));
+        throw new Error(`${args.program} has ${diags.length} error${diags.length === 1 ? '' : 's'}; nothing runs (see the Debug Console)`);
+      }
+      this.stopOnEntry = !!args.stopOnEntry;
+      this.sendResponse(response);
+      await this.configured;
+      if (this.stopOnEntry) this.sendEvent(new StoppedEvent('entry', THREAD_ID));
+      else this.runtime.continue();
+    });
+  }
+
+  protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+    this.guard(response, () => {
+      const placed = this.runtime.setBreakpoints((args.breakpoints ?? []).map((b) => ({ line: b.line })));
+      response.body = { breakpoints: placed.map((p) => ({ verified: p.verified, line: p.line, message: p.message })) };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
+    response.body = { threads: [new Thread(THREAD_ID, 'main')] };
+    this.sendResponse(response);
+  }
+
+  protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
+    this.guard(response, () => { response.body = stackTrace(this.runtime, args); this.sendResponse(response); });
+  }
+
+  protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
+    this.guard(response, () => { response.body = { scopes: scopes(this.runtime, this.store, args.frameId) }; this.sendResponse(response); });
+  }
+
+  protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
+    this.guard(response, () => { response.body = { variables: variables(this.runtime, this.store, args) }; this.sendResponse(response); });
+  }
+
+  protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+    this.guard(response, () => { response.body = evaluate(this.runtime, args); this.sendResponse(response); });
+  }
+
+  protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
+    const text = this.runtime.exceptionText ?? 'exception';
+    response.body = { exceptionId: text.split(':')[0], description: text, breakMode: 'always' };
+    this.sendResponse(response);
+  }
+
+  protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
+    response.body = { allThreadsContinued: true };
+    this.sendResponse(response);
+    this.runtime.continue();
+  }
+  protected override nextRequest(response: DebugProtocol.NextResponse): void { this.sendResponse(response); this.runtime.next(); }
+  protected override stepInRequest(response: DebugProtocol.StepInResponse): void { this.sendResponse(response); this.runtime.stepIn(); }
+  protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void { this.sendResponse(response); this.runtime.stepOut(); }
+  protected override pauseRequest(response: DebugProtocol.PauseResponse): void { this.sendResponse(response); this.runtime.pause(); }
+
+  protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
+    this.sendResponse(response);
+    this.sendEvent(new TerminatedEvent());
+  }
+  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
+    this.runtime.pause();
+    this.sendResponse(response);
+  }
+}
