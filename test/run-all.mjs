@@ -9,6 +9,7 @@ const suites = [
   { name: 'setup', cmd: ['bash', 'test/setup.sh'], plain: true },
   { name: 'unit', mocha: ['test/unit/**/*.test.ts'] },
   { name: 'differential', mocha: ['test/differential/**/*.test.ts'] },
+  { name: 'dap', mocha: ['test/dap/**/*.test.ts'] },
   { name: 'examples', mocha: ['test/e2e-cli/**/*.test.ts'] },
   { name: 'how2heap', mocha: ['test/how2heap/**/*.test.ts'] },
 ].filter((s) => only.length === 0 || only.includes(s.name));

@@ -38,6 +38,7 @@ export interface ProcessLayout {
   dataBase: number;        // .data/.bss of the scenario
   heapBase: number;        // initial program break (start of [heap])
   mmapBase: number;        // top of the mmap area (mappings grow down from here)
+  libsTop: number;         // mmap_base proper: the end of ld.so, the highest library mapping
   libcBase: number;        // start of libc's first mapping
   libcData: number;        // libc's writable data (main_arena, mp_ live here)
   tlsBase: number;         // the thread's static TLS block (glibc's `tcache` pointer lives here)

@@ -1,0 +1,49 @@
+// glibc 2.36's allocator on an emulated process: the entry points the interpreter calls.
+import type { EmulatedProcess } from '../process';
+import type { U64 } from '../memory/types';
+import type { Allocator } from './types';
+import { MState } from './mstate';
+import {
+  libc_calloc, libc_free, libc_malloc, libc_mallopt, libc_malloc_trim, libc_pvalloc, libc_realloc, malloc_usable_size,
+  mid_memalign, posix_memalign, ptmalloc_init, static_init,
+} from './api';
+import { mallinfo2, mallocStats, oracleState, retInfo } from './views';
+import { binsText, heapText, visText } from './pwndbg';
+import { big, canon } from './word';
+
+export function createGlibc(proc: EmulatedProcess, opts: { seed: number; version?: string }): Allocator {
+  const s = new MState(proc, opts.seed);
+  static_init(s);
+  const entry = <T>(fn: () => T): T => { s.why = []; s.trace = []; return fn(); };
+  const a: Allocator & { trace: MState['trace'] } = {
+    get errno() { return s.errno; },
+    set errno(v: number) { s.errno = v; },
+    get why() { return s.why; },
+    get trace() { return s.trace; },
+    malloc: (n: U64) => entry(() => libc_malloc(s, n)),
+    free: (p: number) => entry(() => libc_free(s, p)),
+    calloc: (n: U64, size: U64) => entry(() => libc_calloc(s, n, size)),
+    realloc: (p: number, n: U64) => entry(() => libc_realloc(s, p, n)),
+    reallocarray: (p: number, n: U64, size: U64) => entry(() => {
+      const prod = big(n) * big(size);
+      if (prod >= 2n ** 64n) { s.errno = 12; s.why.push('reallocarray: n * size overflows: NULL, errno ENOMEM'); return 0; }
+      return libc_realloc(s, p, canon(prod));
+    }),
+    memalign: (al: U64, n: U64) => entry(() => { if (!s.initialized) ptmalloc_init(s); return mid_memalign(s, al, n); }),
+    aligned_alloc: (al: U64, n: U64) => entry(() => { if (!s.initialized) ptmalloc_init(s); return mid_memalign(s, al, n); }),
+    valloc: (n: U64) => entry(() => { if (!s.initialized) ptmalloc_init(s); return mid_memalign(s, 4096, n); }),
+    pvalloc: (n: U64) => entry(() => libc_pvalloc(s, n)),
+    posix_memalign: (pp: number, al: U64, n: U64) => entry(() => posix_memalign(s, pp, al, n)),
+    malloc_usable_size: (p: number) => entry(() => malloc_usable_size(s, p)),
+    malloc_trim: (pad: U64) => entry(() => libc_malloc_trim(s, pad)),
+    mallopt: (param: number, value: number) => entry(() => libc_mallopt(s, param, value)),
+    malloc_stats: () => { if (!s.initialized) entry(() => ptmalloc_init(s)); return mallocStats(s); },
+    mallinfo2: () => mallinfo2(s),
+    state: () => oracleState(s),
+    retInfo: (p: number) => retInfo(s, p),
+    heapText: () => heapText(s),
+    binsText: () => binsText(s),
+    visText: (n?: number) => visText(s, n),
+  };
+  return a;
+}

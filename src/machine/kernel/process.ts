@@ -1,0 +1,100 @@
+// A fresh process: the program's image and the libraries mapped as the loader leaves them,
+// the stack, an empty heap, and the system calls.
+import type { MachineConfig } from '../config';
+import type { EventSink } from '../events';
+import { PTE_P } from '../memory/mmu';
+import type { EmulatedProcess, ProcessCounters } from '../process';
+import { libcLayout, PAGE, programLayout, type ImageMapping } from './layout';
+import { Mm } from './mm';
+import { mapsText, pageWalk, pageWalkText } from './procfs';
+import { makeSyscalls } from './syscalls';
+import type { ProcessLayout, Syscalls, VmArea } from './types';
+import type { Vma } from './vma';
+
+export interface ProcessImage { rodata: { addr: number; bytes: Uint8Array }; dataSize: number; bssSize: number; name?: string }
+
+class Process implements EmulatedProcess {
+  mm: Mm;
+  sys: Syscalls;
+  constructor(readonly config: MachineConfig, readonly layout: ProcessLayout, image: ProcessImage) {
+    this.mm = new Mm(config, layout);
+    this.sys = makeSyscalls(this.mm);
+    const toVma = (m: ImageMapping): Vma => ({
+      vm_start: m.start, vm_end: m.end, read: m.perms[0] === 'r', write: m.perms[1] === 'w', exec: m.perms[2] === 'x',
+      shared: false, pgoff: m.offset, name: m.name, kind: m.kind, anon: m.kind === 'anon' || m.perms[1] === 'w',
+      growsdown: false, accounted: m.perms[1] === 'w',
+    });
+    const sizes = { rodata: image.rodata.bytes.length, data: image.dataSize, bss: image.bssSize };
+    const name = image.name ?? '/home/student/scenario';
+    for (const m of programLayout(layout, sizes, name)) this.mm.vmas.list.push(toVma(m));
+    for (const m of libcLayout(config.arch === 'x86_64', layout.libsTop)) this.mm.vmas.list.push(toVma(m));
+    // the initial stack: 132 KiB, as the kernel and the loader leave it for a small program
+    this.mm.vmas.list.push({ vm_start: layout.stackTop - 0x21000, vm_end: layout.stackTop, read: true, write: true, exec: false, shared: false,
+      pgoff: 0, name: '[stack]', kind: 'stack', anon: true, growsdown: true, accounted: true });
+    this.mm.vmas.list.sort((a, b) => a.vm_start - b.vm_start);
+    this.mm.committed = this.mm.vmas.list.filter((v) => v.accounted).reduce((s, v) => s + v.vm_end - v.vm_start, 0);
+    this.mm.startBrk = this.mm.brk = layout.heapBase;
+    // string literals: the loader maps .rodata from the file; here its bytes are copied in
+    // through a writable window (the page is read-only to the program)
+    this.loadBytes(image.rodata.addr, image.rodata.bytes);
+  }
+
+  private loadBytes(addr: number, bytes: Uint8Array): void {
+    if (!bytes.length) return;
+    const v = this.mm.vmas.find(addr)!;
+    const w = v.write; v.write = true;
+    this.mm.mmu.writeBytes(addr, bytes);
+    v.write = w;
+    this.mm.reprotect(v.vm_start, v.vm_end, v);
+  }
+
+  get mem() { return this.mm.mmu; }
+  get inspect() { return this.mm.mmu; }
+  get sink(): EventSink | null { return this.mm.sink; }
+  set sink(s: EventSink | null) { this.mm.sink = s; }
+
+  counters(): ProcessCounters {
+    const mm = this.mm;
+    return {
+      rss: mm.rss(), vsz: mm.vsz(), minflt: mm.minflt, majflt: mm.majflt, syscalls: mm.syscalls,
+      tlbHits: mm.mmu.hits, tlbMisses: mm.mmu.misses, swapUsed: mm.swapped.size * PAGE,
+      freeFrames: mm.phys.freeFrames, totalFrames: mm.phys.totalFrames, pageTableFrames: mm.pageTableFrames,
+    };
+  }
+  vmas(): VmArea[] { return this.mm.vmas.list.map((v) => ({ ...v })); }
+  brkNow(): number { return this.mm.brk; }
+  maps(): string { return mapsText(this.mm); }
+  pagewalk(va: number) { return pageWalk(this.mm, va); }
+  pagewalkText(va: number): string { return pageWalkText(this.mm, va); }
+  residentPages(start: number, end: number): number {
+    let n = 0;
+    const first = Math.floor(start / PAGE), last = Math.ceil(end / PAGE);
+    if (last - first > this.mm.resident.size) { for (const vpn of this.mm.resident.keys()) if (vpn >= first && vpn < last) n++; return n; }
+    for (let vpn = first; vpn < last; vpn++) { const e = this.mm.mmu.getPte(vpn * PAGE); if (e && e.lo & PTE_P) n++; }
+    return n;
+  }
+
+  snapshot(): unknown {
+    const mm = this.mm;
+    return { phys: mm.phys.clone(), vmas: mm.vmas.clone(), resident: new Map(mm.resident), swapped: new Map(mm.swapped),
+      swapStore: new Map(mm.swapStore), counters: { minflt: mm.minflt, majflt: mm.majflt, syscalls: mm.syscalls, committed: mm.committed,
+        brk: mm.brk, pt: mm.pageTableFrames, hits: mm.mmu.hits, misses: mm.mmu.misses, cr3: mm.mmu.cr3 } };
+  }
+  restore(s: unknown): void {
+    const x = s as ReturnType<Process['snapshot']> & { phys: Mm['phys']; vmas: Mm['vmas']; resident: Map<number, number>; swapped: Map<number, number>; swapStore: Map<number, Uint8Array>; counters: Record<string, number> };
+    const mm = this.mm;
+    const phys = x.phys.clone();
+    (mm as { phys: Mm['phys'] }).phys = phys;
+    (mm.mmu as { phys: Mm['phys'] }).phys = phys;
+    mm.vmas = x.vmas.clone(); mm.resident = new Map(x.resident); mm.swapped = new Map(x.swapped); mm.swapStore = new Map(x.swapStore);
+    const c = x.counters;
+    mm.minflt = c.minflt; mm.majflt = c.majflt; mm.syscalls = c.syscalls; mm.committed = c.committed; mm.brk = c.brk;
+    mm.pageTableFrames = c.pt; mm.mmu.hits = c.hits; mm.mmu.misses = c.misses; mm.mmu.cr3 = c.cr3;
+    mm.mmu.flushTlb();
+  }
+}
+
+
+export function createProcess(config: MachineConfig, image: ProcessImage, layout: ProcessLayout): EmulatedProcess & { snapshot(): unknown; restore(s: unknown): void; mm: Mm } {
+  return new Process(config, layout, image);
+}

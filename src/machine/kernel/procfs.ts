@@ -1,0 +1,68 @@
+// What /proc shows: /proc/self/maps in show_map_vma's format, and a textbook page walk.
+import type { PageWalk, PageWalkLevel } from '../process';
+import { Mmu, NX_HIGH, PTE_A, PTE_D, PTE_P, PTE_RW, PTE_SWAP, PTE_US } from '../memory/mmu';
+import type { Mm } from './mm';
+import { permString } from './mm';
+
+const hex = (n: number, w = 0) => n.toString(16).padStart(w, '0');
+
+export function mapsText(mm: Mm): string {
+  const x64 = mm.config.arch === 'x86_64';
+  const w = x64 ? 8 : 8;
+  const lines = mm.vmas.list.map((v) => {
+    const inode = v.kind === 'lib' || v.kind === 'text' || v.kind === 'data' ? (v.kind === 'lib' ? (v.name.includes('ld-linux') ? 338944 : 339380) : 2146378) : 0;
+    const dev = inode ? 'fe:00' : '00:00';
+    const head = `${hex(v.vm_start, w)}-${hex(v.vm_end, w)} ${permString(v)} ${hex(v.pgoff, 8)} ${dev} ${inode}`;
+    return v.name ? head.padEnd(73) + v.name : head + ' ';
+  });
+  if (x64) lines.push('ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0'.padEnd(73) + '[vsyscall]');
+  return lines.join('\n') + '\n';
+}
+
+const LEVELS_64 = ['PML4', 'PDPT', 'PD', 'PT'];
+const LEVELS_32 = ['PDE', 'PTE'];
+
+export function pageWalk(mm: Mm, va: number): PageWalk {
+  const mmu = mm.mmu;
+  const names = mmu.levels === 4 ? LEVELS_64 : LEVELS_32;
+  const levels: PageWalkLevel[] = [];
+  let table = mmu.cr3;
+  let present = false, swapped = false, pa: number | undefined;
+  for (let l = 0; l < mmu.levels; l++) {
+    const idx = mmu.index(va, l);
+    const e = mmu.readEntry(table, idx);
+    const raw = mmu.entrySize === 8 ? (BigInt(e.hi) << 32n) | BigInt(e.lo) : e.lo;
+    const level: PageWalkLevel = {
+      level: names[l], index: idx, tableAddr: table * 4096, entry: typeof raw === 'bigint' && raw <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(raw) : raw,
+      bits: { P: !!(e.lo & PTE_P), RW: !!(e.lo & PTE_RW), US: !!(e.lo & PTE_US), A: !!(e.lo & PTE_A), D: !!(e.lo & PTE_D), NX: !!(e.hi & NX_HIGH) },
+    };
+    if (e.lo & PTE_P) level.next = Mmu.frameOf(e) * 4096;
+    levels.push(level);
+    if (!(e.lo & PTE_P)) { swapped = l === mmu.levels - 1 && !!(e.lo & PTE_SWAP); break; }
+    table = Mmu.frameOf(e);
+    if (l === mmu.levels - 1) { present = true; pa = table * 4096 + (va % 4096); }
+  }
+  const vpn = Math.floor(va / 4096);
+  const s = vpn & (mmu.tlbTag.length - 1);
+  return { va, levels, present, pa, swapped, vma: mm.vmas.find(va), tlb: mmu.tlbTag[s] === vpn ? 'hit' : 'miss' };
+}
+
+export function pageWalkText(mm: Mm, va: number): string {
+  const w = pageWalk(mm, va);
+  const x64 = mm.config.arch === 'x86_64';
+  const out: string[] = [];
+  out.push(`page walk of 0x${hex(va)} (${x64 ? '4-level, x86-64' : '2-level, i386'}; CR3 = 0x${hex(mm.mmu.cr3 * 4096)})`);
+  const bits = x64 ? [[39, 9], [30, 9], [21, 9], [12, 9]] : [[22, 10], [12, 10]];
+  const parts = bits.map(([shift, n], i) => `${(x64 ? LEVELS_64 : LEVELS_32)[i]} index ${Math.floor(va / 2 ** shift) % 2 ** n}`);
+  out.push(`  split: ${parts.join(' | ')} | offset 0x${hex(va % 4096, 3)}`);
+  for (const l of w.levels) {
+    const b = l.bits;
+    const flags = `${b.P ? 'P' : '-'} ${b.RW ? 'RW' : 'R-'} ${b.US ? 'US' : '--'} ${b.A ? 'A' : '-'} ${b.D ? 'D' : '-'}${x64 ? (b.NX ? ' NX' : ' --') : ''}`;
+    const entry = typeof l.entry === 'bigint' ? l.entry.toString(16) : l.entry.toString(16);
+    out.push(`  ${l.level.padEnd(4)} table @ phys 0x${hex(l.tableAddr)} [${String(l.index).padStart(3)}] = 0x${entry.padStart(x64 ? 16 : 8, '0')}  ${flags}${l.next !== undefined ? `  -> 0x${hex(l.next)}` : ''}`);
+  }
+  if (w.present) out.push(`  => physical address 0x${hex(w.pa!)} (frame 0x${hex(Math.floor(w.pa! / 4096))} + offset 0x${hex(va % 4096)}); TLB ${w.tlb}`);
+  else if (w.swapped) out.push('  => not present: the page is in swap (touching it is a major fault)');
+  else out.push(`  => not present: ${w.vma ? 'mapped but never touched (the first touch is a minor fault)' : 'no mapping here (touching it is SIGSEGV)'}`);
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,235 @@
+// The MMU: page tables stored in emulated frames with x86 entry bits, a small TLB, and every
+// load and store of the emulated program (and of glibc) translated through them. A miss walks
+// the tables as the hardware does (setting Accessed, and Dirty on a write); a missing or
+// insufficient entry calls the kernel's page-fault handler, which maps the page or raises
+// SIGSEGV. The inspector reads the same tables without touching anything.
+import type { MemoryInspector, U64, VirtualMemory } from './types';
+import type { PhysicalMemory } from './phys';
+
+export const PTE_P = 0x1, PTE_RW = 0x2, PTE_US = 0x4, PTE_A = 0x20, PTE_D = 0x40;
+export const PTE_PROTNONE = 0x100;   // Linux's _PAGE_PROTNONE: a resident page made inaccessible
+export const PTE_SWAP = 0x200;       // a non-present entry holding a swap slot (bits 12..)
+export const NX_HIGH = 0x80000000;   // bit 63, in the high half of a 64-bit entry
+
+const TLB_SIZE = 64;
+const TWO32 = 4294967296;
+
+export type FaultHandler = (va: number, write: boolean) => void;
+
+export interface Pte { lo: number; hi: number }
+
+export class Mmu implements VirtualMemory, MemoryInspector {
+  cr3 = -1;                 // frame of the top-level table
+  readonly tlbTag = new Float64Array(TLB_SIZE).fill(-1);
+  readonly tlbFrame = new Int32Array(TLB_SIZE);
+  readonly tlbWrite = new Uint8Array(TLB_SIZE);
+  hits = 0;
+  misses = 0;
+  readonly levels: number;
+  readonly entrySize: number;
+
+  constructor(readonly phys: PhysicalMemory, readonly arch: 'x86_64' | 'i386',
+              public fault: FaultHandler, public allocTable: () => number) {
+    this.levels = arch === 'x86_64' ? 4 : 2;
+    this.entrySize = arch === 'x86_64' ? 8 : 4;
+  }
+
+  init(): void { this.cr3 = this.allocTable(); }
+
+  // ---- page-table entries ----------------------------------------------------------------
+  index(va: number, level: number): number {
+    // level 0 is the top (PML4 / PDE); indices of 9 bits (x86_64) or 10 bits (i386)
+    const vpn = Math.floor(va / 4096);
+    if (this.levels === 2) return level === 0 ? Math.floor(vpn / 1024) & 1023 : vpn & 1023;
+    return Math.floor(vpn / 2 ** (9 * (3 - level))) % 512;
+  }
+
+  readEntry(frame: number, idx: number): Pte {
+    const dv = this.phys.views[frame >>> 8];
+    const off = ((frame & 255) << 12) + idx * this.entrySize;
+    if (this.entrySize === 4) return { lo: dv.getUint32(off, true), hi: 0 };
+    return { lo: dv.getUint32(off, true), hi: dv.getUint32(off + 4, true) };
+  }
+  writeEntry(frame: number, idx: number, e: Pte): void {
+    const dv = this.phys.views[frame >>> 8];
+    const off = ((frame & 255) << 12) + idx * this.entrySize;
+    dv.setUint32(off, e.lo >>> 0, true);
+    if (this.entrySize === 8) dv.setUint32(off + 4, e.hi >>> 0, true);
+  }
+  static frameOf(e: Pte): number { return (e.hi & 0xfffff) * 1048576 + (e.lo >>> 12); }
+  static makeEntry(frame: number, flags: number, nx: boolean): Pte {
+    return { lo: ((frame % 1048576) * 4096 + (flags & 0xfff)) >>> 0, hi: (Math.floor(frame / 1048576) | (nx ? NX_HIGH : 0)) >>> 0 };
+  }
+
+  // The leaf table frame and index for va; creates missing tables when `create`.
+  leaf(va: number, create: boolean): { frame: number; idx: number } | null {
+    let table = this.cr3;
+    for (let l = 0; l < this.levels - 1; l++) {
+      const idx = this.index(va, l);
+      const e = this.readEntry(table, idx);
+      if (!(e.lo & PTE_P)) {
+        if (!create) return null;
+        const f = this.allocTable();
+        this.writeEntry(table, idx, Mmu.makeEntry(f, PTE_P | PTE_RW | PTE_US, false));
+        table = f;
+      } else table = Mmu.frameOf(e);
+    }
+    return { frame: table, idx: this.index(va, this.levels - 1) };
+  }
+
+  getPte(va: number): Pte | null {
+    const l = this.leaf(va, false);
+    return l ? this.readEntry(l.frame, l.idx) : null;
+  }
+  setPte(va: number, e: Pte): void {
+    const l = this.leaf(va, true)!;
+    this.writeEntry(l.frame, l.idx, e);
+    this.invlpg(va);
+  }
+
+  invlpg(va: number): void {
+    const vpn = Math.floor(va / 4096);
+    const s = vpn & (TLB_SIZE - 1);
+    if (this.tlbTag[s] === vpn) this.tlbTag[s] = -1;
+  }
+  flushTlb(): void { this.tlbTag.fill(-1); }
+
+  // ---- translation -----------------------------------------------------------------------
+  private tlbFill(va: number, vpn: number, write: boolean): number {
+    this.misses++;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const l = this.leaf(va, false);
+      const e = l ? this.readEntry(l.frame, l.idx) : null;
+      if (e && (e.lo & PTE_P) && (!write || (e.lo & PTE_RW))) {
+        const flags = PTE_A | (write ? PTE_D : 0);
+        if ((e.lo & flags) !== flags) { e.lo |= flags; this.writeEntry(l!.frame, l!.idx, e); }
+        const f = Mmu.frameOf(e);
+        const s = vpn & (TLB_SIZE - 1);
+        this.tlbTag[s] = vpn;
+        this.tlbFrame[s] = f;
+        this.tlbWrite[s] = (e.lo & PTE_RW) && (e.lo & PTE_D) ? 1 : 0;
+        return f;
+      }
+      this.fault(va, write);     // maps the page or throws SIGSEGV / SIGKILL
+    }
+    throw new Error(`internal: page fault at 0x${va.toString(16)} did not resolve`);
+  }
+
+  private rframe(va: number): number {
+    const vpn = Math.floor(va / 4096);
+    const s = vpn & (TLB_SIZE - 1);
+    if (this.tlbTag[s] === vpn) { this.hits++; return this.tlbFrame[s]; }
+    return this.tlbFill(va, vpn, false);
+  }
+  private wframe(va: number): number {
+    const vpn = Math.floor(va / 4096);
+    const s = vpn & (TLB_SIZE - 1);
+    if (this.tlbTag[s] === vpn && this.tlbWrite[s]) { this.hits++; return this.tlbFrame[s]; }
+    return this.tlbFill(va, vpn, true);
+  }
+
+  read8(va: number): number {
+    const f = this.rframe(va);
+    return this.phys.chunks[f >>> 8][((f & 255) << 12) | (va & 4095)];
+  }
+  write8(va: number, v: number): void {
+    const f = this.wframe(va);
+    this.phys.chunks[f >>> 8][((f & 255) << 12) | (va & 4095)] = v;
+  }
+  read16(va: number): number {
+    if ((va & 4095) > 4094) return this.read8(va) | (this.read8(va + 1) << 8);
+    const f = this.rframe(va);
+    return this.phys.views[f >>> 8].getUint16(((f & 255) << 12) | (va & 4095), true);
+  }
+  write16(va: number, v: number): void {
+    if ((va & 4095) > 4094) { this.write8(va, v & 0xff); this.write8(va + 1, (v >>> 8) & 0xff); return; }
+    const f = this.wframe(va);
+    this.phys.views[f >>> 8].setUint16(((f & 255) << 12) | (va & 4095), v, true);
+  }
+  read32(va: number): number {
+    if ((va & 4095) > 4092) return (this.read16(va) + this.read16(va + 2) * 65536) >>> 0;
+    const f = this.rframe(va);
+    return this.phys.views[f >>> 8].getUint32(((f & 255) << 12) | (va & 4095), true);
+  }
+  write32(va: number, v: number): void {
+    if ((va & 4095) > 4092) { this.write16(va, v & 0xffff); this.write16(va + 2, (v >>> 16) & 0xffff); return; }
+    const f = this.wframe(va);
+    this.phys.views[f >>> 8].setUint32(((f & 255) << 12) | (va & 4095), v >>> 0, true);
+  }
+  read64(va: number): U64 {
+    let lo: number, hi: number;
+    if ((va & 4095) > 4088) { lo = this.read32(va); hi = this.read32(va + 4); }
+    else {
+      const f = this.rframe(va);
+      const dv = this.phys.views[f >>> 8], off = ((f & 255) << 12) | (va & 4095);
+      lo = dv.getUint32(off, true); hi = dv.getUint32(off + 4, true);
+    }
+    if (hi < 0x200000) return hi * TWO32 + lo;
+    return (BigInt(hi) << 32n) | BigInt(lo);
+  }
+  write64(va: number, v: U64): void {
+    let lo: number, hi: number;
+    if (typeof v === 'number' && v >= 0 && v <= Number.MAX_SAFE_INTEGER) { lo = v % TWO32; hi = Math.floor(v / TWO32); }
+    else { const b = BigInt.asUintN(64, BigInt(v)); lo = Number(b & 0xffffffffn); hi = Number(b >> 32n); }
+    if ((va & 4095) > 4088) { this.write32(va, lo); this.write32(va + 4, hi); return; }
+    const f = this.wframe(va);
+    const dv = this.phys.views[f >>> 8], off = ((f & 255) << 12) | (va & 4095);
+    dv.setUint32(off, lo, true); dv.setUint32(off + 4, hi, true);
+  }
+  readBytes(va: number, n: number): Uint8Array {
+    const out = new Uint8Array(n);
+    let done = 0;
+    while (done < n) {
+      const a = va + done;
+      const k = Math.min(n - done, 4096 - (a & 4095));
+      const f = this.rframe(a);
+      const off = ((f & 255) << 12) | (a & 4095);
+      out.set(this.phys.chunks[f >>> 8].subarray(off, off + k), done);
+      done += k;
+    }
+    return out;
+  }
+  writeBytes(va: number, data: Uint8Array): void {
+    let done = 0;
+    while (done < data.length) {
+      const a = va + done;
+      const k = Math.min(data.length - done, 4096 - (a & 4095));
+      const f = this.wframe(a);
+      this.phys.chunks[f >>> 8].set(data.subarray(done, done + k), ((f & 255) << 12) | (a & 4095));
+      done += k;
+    }
+  }
+  fill(va: number, byte: number, n: number): void {
+    let done = 0;
+    while (done < n) {
+      const a = va + done;
+      const k = Math.min(n - done, 4096 - (a & 4095));
+      const f = this.wframe(a);
+      const off = ((f & 255) << 12) | (a & 4095);
+      this.phys.chunks[f >>> 8].fill(byte, off, off + k);
+      done += k;
+    }
+  }
+
+  // ---- the inspector: no faults, no TLB fill, no A/D bits --------------------------------
+  private peekFrame(va: number): number {
+    const e = this.getPte(va);
+    return e && (e.lo & PTE_P) ? Mmu.frameOf(e) : -1;
+  }
+  isResident(va: number): boolean { return this.peekFrame(va) >= 0; }
+  peekBytes(va: number, n: number): Uint8Array | null {
+    if (!(va >= 0) || !Number.isSafeInteger(va)) return null;
+    const out = new Uint8Array(n);
+    let done = 0;
+    while (done < n) {
+      const a = va + done;
+      const k = Math.min(n - done, 4096 - (a & 4095));
+      const f = this.peekFrame(a);
+      if (f < 0) return null;
+      const off = ((f & 255) << 12) | (a & 4095);
+      out.set(this.phys.chunks[f >>> 8].subarray(off, off + k), done);
+      done += k;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,98 @@
+// The shipped dist/debugAdapter.js over stdio, driven the way VS Code drives it.
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DebugClient } from '@vscode/debugadapter-testsupport';
+
+const ADAPTER = resolve('dist/debugAdapter.js');
+const FIXTURE = resolve('test/fixtures/dap/simple.heap');
+
+// Breakpoint lines come from markers in the fixture, not from hard-coded numbers.
+function marker(file: string, name: string): number {
+  const i = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(name));
+  if (i < 0) throw new Error(`no marker ${name}`);
+  return i + 1;
+}
+
+// VS Code's own initialize arguments.
+const VSCODE_INIT = {
+  clientID: 'vscode', clientName: 'Visual Studio Code', adapterID: 'heapstep', pathFormat: 'path' as const,
+  linesStartAt1: true, columnsStartAt1: true, supportsVariableType: true, supportsVariablePaging: true,
+  supportsRunInTerminalRequest: true, locale: 'en', supportsProgressReporting: true,
+  supportsInvalidatedEvent: true, supportsMemoryReferences: true, supportsArgsCanBeInterpretedByShell: true,
+  supportsMemoryEvent: true, supportsStartDebuggingRequest: true,
+};
+
+describe('debug adapter over stdio', function () {
+  this.timeout(20000);
+  let dc: DebugClient;
+  beforeEach(async () => {
+    dc = new DebugClient('node', ADAPTER, 'heapstep');
+    await dc.start();
+    await dc.initializeRequest(VSCODE_INIT);
+  });
+  afterEach(() => dc.stop());
+
+  it('stops at a line breakpoint on a malloc line and shows locals', async () => {
+    const line = marker(FIXTURE, '#BP_MALLOC');
+    await Promise.all([
+      dc.waitForEvent('initialized').then(() => dc.setBreakpointsRequest({ source: { path: FIXTURE }, breakpoints: [{ line }] }))
+        .then((r) => { assert.equal(r.body.breakpoints[0].verified, true); return dc.configurationDoneRequest(); }),
+      dc.launch({ program: FIXTURE }),
+      dc.assertStoppedLocation('breakpoint', { path: FIXTURE, line }),
+    ]);
+    const st = await dc.stackTraceRequest({ threadId: 1 });
+    assert.equal(st.body.stackFrames[0].name, 'main');
+    const sc = await dc.scopesRequest({ frameId: st.body.stackFrames[0].id });
+    assert.deepEqual(sc.body.scopes.map((s) => s.name), ['Locals', 'Globals', 'Heap', 'Process']);
+    // step over the malloc: p now points into the heap, 0x2a0 past its base
+    await Promise.all([dc.nextRequest({ threadId: 1 }), dc.waitForEvent('stopped')]);
+    const st2 = await dc.stackTraceRequest({ threadId: 1 });
+    const sc2 = await dc.scopesRequest({ frameId: st2.body.stackFrames[0].id });
+    const locals = await dc.variablesRequest({ variablesReference: sc2.body.scopes[0].variablesReference });
+    const p = locals.body.variables.find((v) => v.name === 'p');
+    assert.ok(p, 'p is a local');
+    assert.match(p!.value, /^0x5555555592a0 → chunk 0x20/);
+  });
+
+  it('steps into a function and out again', async () => {
+    const line = marker(FIXTURE, '#BP_TWICE');
+    await Promise.all([
+      dc.waitForEvent('initialized').then(() => dc.setBreakpointsRequest({ source: { path: FIXTURE }, breakpoints: [{ line }] }))
+        .then(() => dc.configurationDoneRequest()),
+      dc.launch({ program: FIXTURE }),
+      dc.assertStoppedLocation('breakpoint', { path: FIXTURE, line }),
+    ]);
+    const st = await dc.stackTraceRequest({ threadId: 1 });
+    assert.deepEqual(st.body.stackFrames.map((f) => f.name), ['twice', 'main']);
+    await Promise.all([dc.stepOutRequest({ threadId: 1 }), dc.waitForEvent('stopped')]);
+    const st2 = await dc.stackTraceRequest({ threadId: 1 });
+    assert.deepEqual(st2.body.stackFrames.map((f) => f.name), ['main']);
+  });
+
+  it('runs to the end, prints the program output and exits', async () => {
+    const output: string[] = [];
+    dc.on('output', (e) => output.push(e.body.output));
+    await Promise.all([
+      dc.waitForEvent('initialized').then(() => dc.configurationDoneRequest()),
+      dc.launch({ program: FIXTURE }),
+      dc.waitForEvent('terminated'),
+    ]);
+    assert.ok(output.join('').includes('k=42\n'));
+  });
+
+  it('answers a launch of a file with a syntax error with an error response, not a crash', async () => {
+    const bad = join('test', 'fixtures', 'dap', 'broken.heap');
+    await assert.rejects(dc.launch({ program: resolve(bad) }), /error/);
+  });
+
+  it('answers pwndbg-style console commands', async () => {
+    await Promise.all([
+      dc.waitForEvent('initialized').then(() => dc.configurationDoneRequest()),
+      dc.launch({ program: FIXTURE, stopOnEntry: true }),
+      dc.assertStoppedLocation('entry', {}),
+    ]);
+    const r = await dc.evaluateRequest({ expression: 'vmmap', context: 'repl' });
+    assert.match(r.body.result, /\[stack\]/);
+  });
+});
