@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 const dir = join(process.cwd(), 'bench');
 const files = readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).sort();
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+async function main(): Promise<void> {
 const results: Record<string, number | string> = {};
 for (const f of files) {
   if (only.length && !only.some((o) => f.includes(o))) continue;
@@ -19,3 +20,5 @@ for (const f of files) {
 }
 if (process.argv.includes('--json')) console.log(JSON.stringify(results, null, 2));
 else for (const [k, v] of Object.entries(results)) console.log(`${k.padEnd(60)} ${typeof v === 'number' ? v.toLocaleString('en-US') : v}`);
+}
+void main();

@@ -109,7 +109,8 @@ class Checker {
 
   private derive(base: CType, d: PDeclarator): CType {
     let t = base;
-    for (let i = d.derived.length - 1; i >= 0; i--) {
+    // derived parts are listed from the base type outwards (pointers bind first)
+    for (let i = 0; i < d.derived.length; i++) {
       const x = d.derived[i];
       if (x.k === 'ptr') t = ptrTo(this.T, t);
       else if (x.k === 'array') {

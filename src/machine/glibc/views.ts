@@ -23,6 +23,8 @@ export function peeker(s: MState): Peek {
   };
 }
 const num = (v: number | bigint): number => (typeof v === 'number' ? v : Number(v));
+// exact in JSON: a number while safe, a decimal string beyond (as ORACLE.md writes big values)
+const jw = (v: number | bigint): number => (typeof v === 'number' ? v : (v.toString() as unknown as number));
 const jnum = (v: number | bigint): number => num(v);
 const LIMIT = 100000;   // bound every walk: a corrupted list must not hang a view
 
@@ -70,12 +72,12 @@ export function oracleState(s: MState): OracleState {
     let p = sbrkBase, n = 0;
     while (p !== topAddr && p < brk && n++ < 1000000) {
       const sz = num(P(p + 8));
-      heap.push([off(p), sz]);
+      heap.push([off(p), jw(P(p + 8))]);
       const step = sz - (sz % 8);
       if (step <= 0) break;
       p += step;
     }
-    top = [off(topAddr), num(P(topAddr + 8))];
+    top = [off(topAddr), jw(P(topAddr + 8))];
   }
   const tc = num(P(s.tcacheVar));
   let tcache: OracleState['tcache'] = null;
@@ -119,7 +121,7 @@ export function oracleState(s: MState): OracleState {
   const i32 = (a: number) => peek32(s, a);
   const mp = s.mp;
   const d = s.proc.layout.libcData;
-  const u64 = (a: number) => { const v = P(a); return typeof v === 'bigint' ? Number(v) : v; };
+  const u64 = (a: number) => jw(P(a));
   return {
     brk: brk - base,
     heap, top,
@@ -154,12 +156,12 @@ export function retInfo(s: MState, mem: number): OracleRet {
     const prev = num(P(p));
     const block = p - prev;
     const total = prev + (size - (size % 8));
-    return { mmapped: true, size, prev_size: prev, usable: size - (size % 8) - 16, page_off: mem % 4096,
+    return { mmapped: true, size: jw(P(p + 8)), prev_size: jw(P(p)), usable: size - (size % 8) - 16, page_off: mem % 4096,
       resident_pages: s.proc.residentPages(block, block + total) };
   }
   const cs = size - (size % 8);
   const nextSize = num(P(p + cs + 8));
-  return { ptr: mem - base, size, usable: nextSize & 1 ? cs - 8 : 0 };
+  return { ptr: mem - base, size: jw(P(p + 8)), usable: nextSize & 1 ? cs - 8 : 0 };
 }
 
 export function mallocStats(s: MState): string {
