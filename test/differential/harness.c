@@ -211,6 +211,13 @@ int main(int argc, char **argv) {
   gmf = libc + strtoull(argv[5], 0, 0);
   perturb = libc + strtoull(argv[6], 0, 0);
   safe_linking = atoi(argv[7]);
+  /* Move the break so the heap base has the emulator's low 24 bits (gdb's 0x555555559000):
+     memalign's results depend on the heap base modulo the alignment, and this makes them
+     comparable for every alignment up to 16 MiB. */
+  uintptr_t cur0 = (uintptr_t)sbrk(0);
+  uintptr_t want = (cur0 & ~(uintptr_t)0xffffff) | 0x559000;
+  if (want < cur0) want += 0x1000000;
+  if (want != cur0 && sbrk(want - cur0) == (void *)-1) return 3;
   heap_base = (uintptr_t)sbrk(0);
   int step = 0;
   for (cur = in; *cur; ) {

@@ -60,7 +60,10 @@ export function parse(text: string): Op[] {
 // literal so values up to 2^64-1 mean what they mean in C.
 export function toHeap(ops: Op[], name = 'trace'): string {
   const u = (v: bigint) => `${BigInt.asUintN(64, v)}UL`;
-  const lines = [`// ${name}: generated from an allocator trace`, `void *p[${SLOTS}];`];
+  // The slot array is as small as the trace allows: it lives in .bss, and a small .bss keeps
+  // the heap base at gdb's 0x555555559000, which the harness reproduces modulo 16 MiB.
+  const used = ops.reduce((m, o) => Math.max(m, 'i' in o ? o.i : 0, 'j' in o ? o.j : 0), 0) + 1;
+  const lines = [`// ${name}: generated from an allocator trace`, `void *p[${used}];`];
   for (const o of ops) {
     switch (o.op) {
       case 'malloc': case 'valloc': case 'pvalloc': lines.push(`p[${o.i}] = ${o.op}(${u(o.n)});`); break;

@@ -39,7 +39,7 @@ export function _int_free(s: MState, p: number, _haveLock: boolean): void {
     }
   }
 
-  if (size <= s.global_max_fast && add(p, size) !== s.top) {
+  if (size <= s.global_max_fast) {   // TRIM_FASTBINS is 0: even a chunk bordering top goes to its fastbin
     const next = addr(add(p, size));
     if (s.size_nomask(next) <= CHUNK_HDR_SZ || s.chunksize(next) >= s.system_mem) s.abort('free(): invalid next size (fast)', '_int_free');
     free_perturb(s, p + 16, sub(size, CHUNK_HDR_SZ));
