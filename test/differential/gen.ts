@@ -125,7 +125,7 @@ function abortTrace(r: Rng): Op[] {
       ops.push({ op: 'free', i: 7 }, { op: 'free', i: 7 });
       return ops;
     }
-    case 2: return [{ op: 'malloc', i: 0, n }, { op: 'write', i: 0, off: Number(n) + 8 - ((Number(n) + 8) % 16) + 8, value: 0x41n }, { op: 'malloc', i: 1, n: 0x30000n }];   // corrupt top size
+    case 2: return [{ op: 'malloc', i: 0, n }, { op: 'write', i: 0, off: Math.max(32, (Number(n) + 23) & ~15) - 8, value: 0x41n }, { op: 'malloc', i: 1, n: 0x10000n }];   // corrupt top size: sysmalloc's assertion
     case 3: return [{ op: 'malloc', i: 0, n: 0x18n }, { op: 'write', i: 0, off: -8, value: 0n }, { op: 'free', i: 0 }];              // invalid size
     case 4: return [{ op: 'malloc', i: 0, n: 0x500n }, { op: 'malloc', i: 1, n: 0x18n }, { op: 'free', i: 0 }, { op: 'free', i: 0 }]; // double free (!prev) / top
     default: return [{ op: 'malloc', i: 0, n: 0x18n }, { op: 'write', i: 0, off: -8, value: 0x1000n }, { op: 'free', i: 0 }];       // invalid next size

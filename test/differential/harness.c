@@ -11,10 +11,11 @@
  * perturb_byte are read at their offsets in libc (argv, from the debug symbols), libc's base
  * found with dladdr-free arithmetic from a known exported symbol's offset (argv too).
  *
- * usage: harness TRACE MALLOC_OFF MAIN_ARENA_OFF MP_OFF GMF_OFF PERTURB_OFF SAFE_LINKING
+ * usage: harness TRACE MALLOC_OFF MAIN_ARENA_OFF MP_OFF GMF_OFF PERTURB_OFF SAFE_LINKING TCACHE_TLS_OFF
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <link.h>
 #include <fcntl.h>
 #include <malloc.h>
 #include <stdint.h>
@@ -30,6 +31,13 @@ static void *slot[4096];
 static uintptr_t heap_base;
 static uintptr_t av, mpp, gmf, perturb;
 static int safe_linking;
+static uintptr_t tcache_var;   /* &tcache, libc's thread-local pointer */
+
+static int find_libc_tls(struct dl_phdr_info *info, size_t size, void *data) {
+  (void)size;
+  if (info->dlpi_name && strstr(info->dlpi_name, "libc.so") && info->dlpi_tls_data) { *(uintptr_t *)data = (uintptr_t)info->dlpi_tls_data; return 1; }
+  return 0;
+}
 
 static void flush(void) { size_t o = 0; while (o < olen) { ssize_t w = write(1, out + o, olen - o); if (w <= 0) break; o += w; } olen = 0; }
 static void put(const char *s) { size_t n = strlen(s); if (olen + n >= sizeof out) flush(); memcpy(out + olen, s, n); olen += n; }
@@ -79,8 +87,7 @@ static void dump_state(void) {
   if (sbrk_base) { putoff(top); put(","); putW(rd(top + 8)); } else put("0,0");
   put("]");
   /* tcache: the first chunk's body, once malloc has created it */
-  uintptr_t tc = 0;
-  if (sbrk_base && (rd(sbrk_base + 8) & ~7ULL) == 0x290) tc = sbrk_base + 16;
+  uintptr_t tc = tcache_var ? rd(tcache_var) : 0;
   if (tc) {
     put(",\"tcache\":{\"at\":"); putoff(tc); put(",\"counts\":[");
     for (int i = 0; i < 64; i++) { if (i) put(","); putu(*(volatile uint16_t *)(tc + 2 * i)); }
@@ -211,6 +218,9 @@ int main(int argc, char **argv) {
   gmf = libc + strtoull(argv[5], 0, 0);
   perturb = libc + strtoull(argv[6], 0, 0);
   safe_linking = atoi(argv[7]);
+  uintptr_t tls = 0;
+  dl_iterate_phdr(find_libc_tls, &tls);
+  if (argc > 8 && tls) tcache_var = tls + strtoull(argv[8], 0, 0);
   /* Move the break so the heap base has the emulator's low 24 bits (gdb's 0x555555559000):
      memalign's results depend on the heap base modulo the alignment, and this makes them
      comparable for every alignment up to 16 MiB. */

@@ -11,7 +11,7 @@ export interface TraceOutcome { name: string; steps: number; mismatch: Mismatch 
 
 export async function checkTrace(name: string, ops: Op[], target: LibcTarget, keep = false): Promise<TraceOutcome> {
   const dir = mkdtempSync(join(tmpdir(), 'heapstep-diff-'));
-  const traceFile = join(dir, 'trace.txt'), heapFile = join(dir, `${name}.heap`);
+  const traceFile = join(dir, 'trace.txt'), heapFile = join(dir, `${name.replace(/[^A-Za-z0-9_.-]+/g, '_')}.heap`);
   writeFileSync(traceFile, serialise(ops));
   writeFileSync(heapFile, toHeap(ops, name));
   const [host, emu] = await Promise.all([runHost(target, traceFile), runEmulator(heapFile)]);
