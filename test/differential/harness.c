@@ -32,6 +32,7 @@ static uintptr_t heap_base;
 static uintptr_t av, mpp, gmf, perturb;
 static int safe_linking;
 static uintptr_t tcache_var;   /* &tcache, libc's thread-local pointer */
+static uintptr_t malloc_initialized;   /* &__malloc_initialized */
 
 static int find_libc_tls(struct dl_phdr_info *info, size_t size, void *data) {
   (void)size;
@@ -162,7 +163,10 @@ static void dump_state(void) {
   put(",\"global_max_fast\":"); putW(rd(gmf));
   put(",\"perturb_byte\":"); puti((int32_t)rd32(perturb));
   put("}");
-  struct mallinfo2 mi = mallinfo2();
+  /* mallinfo2() would run ptmalloc_init on a fresh process: read what it would report instead */
+  struct mallinfo2 mi;
+  if (malloc_initialized && !*(volatile char *)malloc_initialized) { memset(&mi, 0, sizeof mi); mi.ordblks = 1; }
+  else mi = mallinfo2();
   put(",\"mallinfo2\":{\"arena\":"); putW(mi.arena);
   put(",\"ordblks\":"); putW(mi.ordblks); put(",\"smblks\":"); putW(mi.smblks);
   put(",\"hblks\":"); putW(mi.hblks); put(",\"hblkhd\":"); putW(mi.hblkhd);
@@ -221,6 +225,7 @@ int main(int argc, char **argv) {
   uintptr_t tls = 0;
   dl_iterate_phdr(find_libc_tls, &tls);
   if (argc > 8 && tls) tcache_var = tls + strtoull(argv[8], 0, 0);
+  if (argc > 9) malloc_initialized = libc + strtoull(argv[9], 0, 0);
   /* Move the break so the heap base has the emulator's low 24 bits (gdb's 0x555555559000):
      memalign's results depend on the heap base modulo the alignment, and this makes them
      comparable for every alignment up to 16 MiB. */

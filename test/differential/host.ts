@@ -56,7 +56,7 @@ export function offsets(t: LibcTarget): string[] {
   if (!mallocOff) throw new Error(`malloc not found in ${t.libc}`);
   const tls = /^([0-9a-f]+) [bB] tcache$/m.exec(syms)?.[1];
   if (!tls) throw new Error(`thread-local 'tcache' not found in ${t.debug}`);
-  const r = ['0x' + mallocOff, sym('main_arena'), sym('mp_'), sym('global_max_fast'), sym('perturb_byte'), t.safeLinking ? '1' : '0', '0x' + tls];
+  const r = ['0x' + mallocOff, sym('main_arena'), sym('mp_'), sym('global_max_fast'), sym('perturb_byte'), t.safeLinking ? '1' : '0', '0x' + tls, sym('__malloc_initialized')];
   symCache.set(key, r);
   return r;
 }
