@@ -206,7 +206,6 @@ class Checker {
         let t = this.derive(base, item.decl);
         if (p.isTypedef) { this.typedefs.set(name, t); continue; }
         if (t.k === 'func') { this.fail(item.decl.loc, `function prototypes are not needed: define '${name}' anywhere in the file`); }
-        if (BUILTINS[name]) this.fail(item.decl.loc, `'${name}' is a built-in function and cannot be redeclared`);
         // char buf[] = "..." / int a[] = {...}: the size comes from the initialiser
         if (t.k === 'array' && t.len === 0 && item.init) {
           const n = item.init.k === 'list' ? item.init.items.length : item.init.e.k === 'str' ? item.init.e.bytes.length + 1 : 0;

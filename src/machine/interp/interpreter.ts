@@ -85,7 +85,7 @@ export class Interpreter {
     this.state = 'running';
     const main = this.program.funcs.get('main');
     if (!main || !main.body) { this.finish(0); return; }
-    const sp0 = this.proc.layout.stackTop - 0x2000;
+    const sp0 = this.proc.layout.stackTop - 0x1c00;   // below argv, envp and auxv, as main sees it
     try {
       const f: Frame = { func: this.startup.func, code: this.startup.code, pc: 0, r: new Array(this.startup.slots).fill(0), base: sp0, sp: sp0, dest: -1, callLine: 0 };
       for (const ins of this.startup.code) ins.a!(f);

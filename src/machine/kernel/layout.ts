@@ -51,7 +51,7 @@ export function computeLayout(config: MachineConfig, sizes: { rodata: number; da
 
   // The shared libraries' top end is mmap_base: ld.so is mapped there first, then libc below.
   const mmapTop = x64 ? 0x7ffff7fff000 - mmapDelta : 0xf7ffd000 - mmapDelta;
-  const libcData = libcLayout(x64, mmapTop).find((m) => m.perms === 'rw-p' && m.name === LIBC)!.start;
+  const libcData = libcLayout(x64, mmapTop).find((m) => m.perms === 'rw-p' && m.name.includes('libc.so'))!.start;
   const tlsMap = libcLayout(x64, mmapTop)[0];
   const stackTop = (x64 ? 0x7ffffffff000 : 0xc0000000) - stackDelta;
   return {

@@ -124,6 +124,18 @@ export class Mm {
     this.resident.set(vpn, f);
   }
 
+  // Pages the loader and the C runtime have already touched when main starts (libc's data,
+  // the TLS block, the top of the stack): resident from the start, no fault counted.
+  populate(start: number, end: number): void {
+    for (let page = start; page < end; page += PAGE) {
+      const v = this.vmas.find(page);
+      if (!v || this.resident.has(page / PAGE)) continue;
+      const f = this.allocFrame();
+      this.mapPage(page, f, v);
+      this.resident.set(page / PAGE, f);
+    }
+  }
+
   mapPage(page: number, frame: number, v: Vma): void {
     const flags = PTE_P | PTE_US | (v.write ? PTE_RW : 0);
     this.mmu.setPte(page, Mmu.makeEntry(frame, flags, !v.exec && this.config.arch === 'x86_64'));

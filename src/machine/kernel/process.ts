@@ -34,6 +34,12 @@ class Process implements EmulatedProcess {
     this.mm.vmas.list.sort((a, b) => a.vm_start - b.vm_start);
     this.mm.committed = this.mm.vmas.list.filter((v) => v.accounted).reduce((s, v) => s + v.vm_end - v.vm_start, 0);
     this.mm.startBrk = this.mm.brk = layout.heapBase;
+    // what the loader and libc's start-up code already wrote: writable library pages, the TLS
+    // block, the program's .data page and the top of the stack
+    for (const v of this.mm.vmas.list) {
+      if (v.write && (v.kind === 'lib' || v.kind === 'anon' || v.kind === 'data')) this.mm.populate(v.vm_start, Math.min(v.vm_end, v.vm_start + 16 * PAGE));
+    }
+    this.mm.populate(layout.stackTop - 2 * PAGE, layout.stackTop);
     // string literals: the loader maps .rodata from the file; here its bytes are copied in
     // through a writable window (the page is read-only to the program)
     this.loadBytes(image.rodata.addr, image.rodata.bytes);

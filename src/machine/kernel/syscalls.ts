@@ -89,7 +89,7 @@ export function makeSyscalls(mm: Mm): Syscalls {
       } else if (addr && addr % PAGE === 0 && addr + size <= mm.taskSize && addr >= 0x10000 && !mm.vmas.overlaps(addr, addr + size)) start = addr;
       const accounted = !(flags & MAP_SHARED) && (prot & PROT_WRITE) || (flags & MAP_SHARED);
       if (accounted && !(flags & MAP_NORESERVE && mm.config.overcommit !== 2) && !enough(size)) return -ENOMEM;
-      if (start < 0) start = mm.vmas.topDownGap(size, mm.layout.mmapBase, 0x10000);
+      if (start < 0) start = mm.vmas.topDownGap(size, mm.layout.libsTop, 0x10000);
       if (start < 0) return -ENOMEM;
       if (fixed) unmap(start, start + size);
       mapArea(start, size, prot, flags);
@@ -159,7 +159,7 @@ export function makeSyscalls(mm: Mm): Syscalls {
         return old;
       }
       if (!(flags & MREMAP_MAYMOVE)) return -ENOMEM;
-      const dest = flags & MREMAP_FIXED ? newAddr : mm.vmas.topDownGap(nl, mm.layout.mmapBase, 0x10000);
+      const dest = flags & MREMAP_FIXED ? newAddr : mm.vmas.topDownGap(nl, mm.layout.libsTop, 0x10000);
       if (dest < 0) return -ENOMEM;
       if (flags & MREMAP_FIXED) unmap(dest, dest + nl);
       // move the page-table entries: the frames stay, only their addresses change
