@@ -50,7 +50,7 @@ export function computeLayout(config: MachineConfig, sizes: { rodata: number; da
   const heapBase = imageEnd + brkDelta;
 
   // The shared libraries' top end is mmap_base: ld.so is mapped there first, then libc below.
-  const mmapTop = x64 ? 0x7ffff7fff000 - mmapDelta : 0xf7ffd000 - mmapDelta;
+  const mmapTop = x64 ? 0x7ffff7fff000 - mmapDelta : 0xb7fff000 - mmapDelta;   // i386: below the 3 GiB split
   const libcData = libcLayout(x64, mmapTop).find((m) => m.perms === 'rw-p' && m.name.includes('libc.so'))!.start;
   const tlsMap = libcLayout(x64, mmapTop)[0];
   const stackTop = (x64 ? 0x7ffffffff000 : 0xc0000000) - stackDelta;
