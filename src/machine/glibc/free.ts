@@ -15,7 +15,9 @@ export function free_perturb(s: MState, p: number, n: W): void {
 
 export function _int_free(s: MState, p: number, _haveLock: boolean): void {
   const size = s.chunksize(p);
-  if (p > neg(size) || misaligned(p)) s.abort('free(): invalid pointer', '_int_free');
+  // (uintptr_t) p > (uintptr_t) -size: only a size near 2^64 (or 0) can wrap past p
+  const wraps = typeof size === 'number' ? size === 0 && p > 0 : p > neg(size);
+  if (wraps || misaligned(p)) s.abort('free(): invalid pointer', '_int_free');
   if (size < MINSIZE || misaligned(size)) s.abort('free(): invalid size', '_int_free');
 
   const tc = s.tcache;

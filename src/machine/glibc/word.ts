@@ -22,8 +22,13 @@ export function sub(a: W, b: W): W {
 export function mask7(s: W): W { return typeof s === 'number' ? s - (s % 8) : s & ~7n; }
 export function bit(s: W, b: number): number { return typeof s === 'number' ? Math.floor(s / b) % 2 : Number((s >> BigInt(Math.log2(b))) & 1n); }
 export function andLow(s: W, m: number): number { return typeof s === 'number' ? s % (m + 1) : Number(s & BigInt(m)); }
+const TWO32 = 4294967296;
 export function xor(a: W, b: W): W {
-  if (typeof a === 'number' && typeof b === 'number' && a <= 0x7fffffff && b <= 0x7fffffff) return (a ^ b) >>> 0;
+  if (typeof a === 'number' && typeof b === 'number') {
+    // both below 2^53: xor the 32-bit halves (safe-linking does this on every tcache/fastbin link)
+    const hi = (Math.floor(a / TWO32) ^ Math.floor(b / TWO32)) >>> 0;
+    return hi * TWO32 + ((a ^ b) >>> 0);
+  }
   return canon(big(a) ^ big(b));
 }
 export function shr(a: W, n: number): W { return typeof a === 'number' ? Math.floor(a / 2 ** n) : canon(a >> BigInt(n)); }

@@ -107,7 +107,7 @@ export class Mm {
     }
     const page = va - (va % PAGE);
     const vpn = page / PAGE;
-    const slot = this.swapped.get(vpn);
+    const slot = this.swapped.size ? this.swapped.get(vpn) : undefined;
     const f = this.allocFrame();
     if (slot !== undefined) {
       // do_swap_page: a major fault, the page comes back from swap
@@ -138,7 +138,8 @@ export class Mm {
 
   mapPage(page: number, frame: number, v: Vma): void {
     const flags = PTE_P | PTE_US | (v.write ? PTE_RW : 0);
-    this.mmu.setPte(page, Mmu.makeEntry(frame, flags, !v.exec && this.config.arch === 'x86_64'));
+    const nx = !v.exec && this.config.arch === 'x86_64';
+    this.mmu.setPteRaw(page, (frame % 1048576) * 4096 + flags, Math.floor(frame / 1048576) + (nx ? 0x80000000 : 0));
   }
 
   // The stack grows down on a touch below it, up to RLIMIT_STACK from its top.

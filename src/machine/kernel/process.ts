@@ -97,6 +97,7 @@ class Process implements EmulatedProcess {
     mm.minflt = c.minflt; mm.majflt = c.majflt; mm.syscalls = c.syscalls; mm.committed = c.committed; mm.brk = c.brk;
     mm.pageTableFrames = c.pt; mm.mmu.hits = c.hits; mm.mmu.misses = c.misses; mm.mmu.cr3 = c.cr3;
     mm.mmu.flushTlb();
+    mm.mmu.resetWalkCache();
   }
 }
 
