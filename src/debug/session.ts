@@ -52,7 +52,8 @@ export class HeapStepSession extends LoggingDebugSession {
       supportsExceptionInfoRequest: true,
     };
     this.sendResponse(response);
-    this.sendEvent(new InitializedEvent());
+    // `initialized` comes after launch has loaded the program, so breakpoints can be placed on
+    // its statements as soon as the client sends them
   }
 
   protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
@@ -70,6 +71,7 @@ export class HeapStepSession extends LoggingDebugSession {
         throw new Error(`${args.program} has ${diags.length} error${diags.length === 1 ? '' : 's'}; nothing runs (see the Debug Console)`);
       }
       this.stopOnEntry = !!args.stopOnEntry;
+      this.sendEvent(new InitializedEvent());
       this.sendResponse(response);
       await this.configured;
       if (this.stopOnEntry) this.sendEvent(new StoppedEvent('entry', THREAD_ID));
