@@ -71,7 +71,7 @@ export function computeLayout(config: MachineConfig, sizes: { rodata: number; da
 export function libcLayout(x64: boolean, top: number): ImageMapping[] {
   if (!x64) {
     // i386: the same structure with the i386 build's sizes rounded to plausible values
-    const ld = top - 0x2d000, vdso = ld - 0x2000, vvar = vdso - 0x4000, libc = vvar - 0x1000 - 0x1e9000, anon = libc - 0x3000;
+    const ld = top - 0x2d000, vdso = ld - 0x2000, vvar = vdso - 0x4000, libc = vvar - 0x1f1000, anon = libc - 0x3000;
     return [
       { start: anon, end: libc, perms: 'rw-p', offset: 0, name: '', kind: 'anon' },
       { start: libc, end: libc + 0x22000, perms: 'r--p', offset: 0, name: '/usr/lib/i386-linux-gnu/libc.so.6', kind: 'lib' },
