@@ -1,7 +1,7 @@
 // Long differential campaigns: `npm run test:fidelity -- --count N [--ops M] [--profile P] [--seed S] [--jobs J]`.
 // Prints a summary of traces and steps compared and every mismatch (with the files to rerun it).
 import { PROFILES, generate, type Profile } from './gen';
-import { buildHarness, hostTarget } from './host';
+import { buildHarness, referenceTarget } from './host';
 import { checkTrace, pool } from './runner';
 
 function arg(name: string, def: string): string {
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const only = arg('profile', '');
   const profiles: Profile[] = only ? [only as Profile] : [...PROFILES];
   buildHarness();
-  const target = hostTarget();
+  const target = referenceTarget();
   const t0 = Date.now();
   const items = Array.from({ length: count }, (_, k) => ({ profile: profiles[k % profiles.length], seed: seed0 + k }));
   let done = 0, steps = 0, bad = 0;

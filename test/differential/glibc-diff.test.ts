@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
 import { PROFILES, generate, type Profile } from './gen';
-import { buildHarness, hostTarget, type LibcTarget } from './host';
+import { buildHarness, referenceTarget, type LibcTarget } from './host';
 import { checkTrace, pool, type TraceOutcome } from './runner';
 import { parse } from './trace';
 import { TEXTBOOK } from './textbook';
@@ -23,7 +23,7 @@ describe('differential: the emulator against the real glibc 2.36', function () {
   before(() => {
     assert.ok(existsSync('dist/cli.js'), 'dist/cli.js is built (npm run build)');
     buildHarness();
-    target = hostTarget();
+    target = referenceTarget();
   });
 
   it(`${TRACES} random traces of ${OPS} operations across ${PROFILES.length} profiles match step for step`, async () => {

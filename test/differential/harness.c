@@ -29,6 +29,11 @@ static char out[1 << 22];
 static size_t olen;
 static void *slot[4096];
 static uintptr_t heap_base;
+/* weak: absent before glibc 2.33, where the harness falls back to mallinfo() */
+#if !(__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
+struct mallinfo2 { size_t arena, ordblks, smblks, hblks, hblkhd, usmblks, fsmblks, uordblks, fordblks, keepcost; };
+#endif
+extern struct mallinfo2 mallinfo2(void) __attribute__((weak));
 static uintptr_t av, mpp, gmf, perturb;
 static int safe_linking;
 static uintptr_t tcache_var;   /* &tcache, libc's thread-local pointer */
@@ -166,7 +171,13 @@ static void dump_state(void) {
   /* mallinfo2() would run ptmalloc_init on a fresh process: read what it would report instead */
   struct mallinfo2 mi;
   if (malloc_initialized && !*(volatile char *)malloc_initialized) { memset(&mi, 0, sizeof mi); mi.ordblks = 1; }
-  else mi = mallinfo2();
+  else if (mallinfo2) mi = mallinfo2();
+  else {   /* glibc < 2.33: mallinfo's int fields */
+    struct mallinfo o = mallinfo();
+    mi.arena = (unsigned)o.arena; mi.ordblks = (unsigned)o.ordblks; mi.smblks = (unsigned)o.smblks; mi.hblks = (unsigned)o.hblks;
+    mi.hblkhd = (unsigned)o.hblkhd; mi.usmblks = (unsigned)o.usmblks; mi.fsmblks = (unsigned)o.fsmblks; mi.uordblks = (unsigned)o.uordblks;
+    mi.fordblks = (unsigned)o.fordblks; mi.keepcost = (unsigned)o.keepcost;
+  }
   put(",\"mallinfo2\":{\"arena\":"); putW(mi.arena);
   put(",\"ordblks\":"); putW(mi.ordblks); put(",\"smblks\":"); putW(mi.smblks);
   put(",\"hblks\":"); putW(mi.hblks); put(",\"hblkhd\":"); putW(mi.hblkhd);
@@ -219,13 +230,15 @@ int main(int argc, char **argv) {
   uintptr_t libc = (uintptr_t)&malloc - strtoull(argv[2], 0, 0);
   av = libc + strtoull(argv[3], 0, 0);
   mpp = libc + strtoull(argv[4], 0, 0);
-  gmf = libc + strtoull(argv[5], 0, 0);
-  perturb = libc + strtoull(argv[6], 0, 0);
+  /* absent in some versions (2.43 has no fastbins): read as 0 */
+  static uint64_t zero;
+  gmf = strtoull(argv[5], 0, 0) ? libc + strtoull(argv[5], 0, 0) : (uintptr_t)&zero;
+  perturb = strtoull(argv[6], 0, 0) ? libc + strtoull(argv[6], 0, 0) : (uintptr_t)&zero;
   safe_linking = atoi(argv[7]);
   uintptr_t tls = 0;
   dl_iterate_phdr(find_libc_tls, &tls);
   if (argc > 8 && tls) tcache_var = tls + strtoull(argv[8], 0, 0);
-  if (argc > 9) malloc_initialized = libc + strtoull(argv[9], 0, 0);
+  if (argc > 9 && strtoull(argv[9], 0, 0)) malloc_initialized = libc + strtoull(argv[9], 0, 0);
   /* Move the break so the heap base has the emulator's low 24 bits (gdb's 0x555555559000):
      memalign's results depend on the heap base modulo the alignment, and this makes them
      comparable for every alignment up to 16 MiB. */

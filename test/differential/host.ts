@@ -2,7 +2,8 @@
 // symbols of the libc it runs under, and runs traces on it (each in its own process, so a
 // glibc abort is caught with its message).
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 const BUILD = 'test/differential/build';
@@ -17,18 +18,45 @@ export interface LibcTarget {
   safeLinking: boolean;
 }
 
+export const CACHE = process.env.HEAPSTEP_CACHE ?? join(homedir(), '.cache', 'heapstep');
+export const SUITES: Record<string, string> = { bullseye: '2.31', bookworm: '2.36', trixie: '2.41', sid: '2.43' };
+
+// Built against the oldest sysroot when the glibc versions are here (so the same binary runs
+// under 2.31 to 2.43 with each one's loader), else against the host's headers.
 export function buildHarness(): void {
   mkdirSync(BUILD, { recursive: true });
   const src = 'test/differential/harness.c';
   if (existsSync(HARNESS) && statSync(HARNESS).mtimeMs > statSync(src).mtimeMs) return;
-  execFileSync('gcc', ['-O1', '-Wall', '-Wno-unused-result', '-Wno-misleading-indentation', '-Wno-unused-function', '-o', HARNESS, src]);
+  const oldest = join(CACHE, 'glibc', 'bullseye');
+  // (the sysroot has glibc's headers but not the kernel's: linux/ and asm/ come from the host)
+  const sysroot = existsSync(join(oldest, '.done')) ? ['--sysroot=' + oldest, '-B' + join(oldest, 'usr/lib/x86_64-linux-gnu') + '/', '-idirafter', '/usr/include', '-idirafter', '/usr/include/x86_64-linux-gnu'] : [];
+  execFileSync('gcc', [...sysroot, '-O1', '-Wall', '-Wno-unused-result', '-Wno-misleading-indentation', '-Wno-unused-function', '-o', HARNESS, src]);
 }
 
-function findDebugFile(libc: string): string {
+// One of the fetched glibc versions (test/differential/sysroots.sh), run under its own loader.
+export function sysrootTarget(suite: string): LibcTarget | null {
+  const dir = join(CACHE, 'glibc', suite);
+  if (!existsSync(join(dir, '.done'))) return null;
+  const libDir = join(dir, 'lib/x86_64-linux-gnu');
+  const libc = join(libDir, 'libc.so.6');
+  return { name: `${SUITES[suite]} (${suite}, ${readFileSync(join(dir, '.version'), 'utf8').trim()})`, loader: join(dir, 'lib64/ld-linux-x86-64.so.2'),
+    libDir, libc, debug: findDebugFile(libc, join(dir, 'usr/lib/debug/.build-id')), safeLinking: suite !== 'bullseye' };
+}
+
+// The glibc the fidelity test compares with: bookworm's 2.36 fetched from the mirror; the
+// host's own 2.36 only where the mirror cannot be reached, and never in CI.
+export function referenceTarget(): LibcTarget {
+  const t = sysrootTarget('bookworm');
+  if (t) return t;
+  if (process.env.CI === 'true') throw new Error('bookworm\'s glibc 2.36 is not in the cache: test/differential/sysroots.sh must run first (test/setup.sh does)');
+  return hostTarget();
+}
+
+function findDebugFile(libc: string, root0 = '/usr/lib/debug/.build-id'): string {
   const out = execFileSync('readelf', ['-n', libc], { encoding: 'utf8' });
   const id = /Build ID: ([0-9a-f]+)/.exec(out)?.[1];
   if (!id) throw new Error(`no build id in ${libc}`);
-  for (const root of ['/usr/lib/debug/.build-id']) {
+  for (const root of [root0]) {
     const f = join(root, id.slice(0, 2), id.slice(2) + '.debug');
     if (existsSync(f)) return f;
   }
@@ -53,10 +81,12 @@ export function offsets(t: LibcTarget): string[] {
     if (!m) throw new Error(`symbol ${n} not found in ${t.debug}`);
     return '0x' + m[1];
   };
+  // (2.31's flag has another name and meaning; the harness then calls mallinfo2 as it is)
+  const optional = (n: string) => { try { return sym(n); } catch { return '0'; } };
   if (!mallocOff) throw new Error(`malloc not found in ${t.libc}`);
   const tls = /^([0-9a-f]+) [bB] tcache$/m.exec(syms)?.[1];
   if (!tls) throw new Error(`thread-local 'tcache' not found in ${t.debug}`);
-  const r = ['0x' + mallocOff, sym('main_arena'), sym('mp_'), sym('global_max_fast'), sym('perturb_byte'), t.safeLinking ? '1' : '0', '0x' + tls, sym('__malloc_initialized')];
+  const r = ['0x' + mallocOff, sym('main_arena'), sym('mp_'), optional('global_max_fast'), optional('perturb_byte'), t.safeLinking ? '1' : '0', '0x' + tls, optional('__malloc_initialized')];
   symCache.set(key, r);
   return r;
 }
@@ -76,7 +106,7 @@ function run(cmd: string, args: string[], env: Record<string, string>): Promise<
 
 export async function runHost(t: LibcTarget, traceFile: string): Promise<RunResult> {
   const args = [traceFile, ...offsets(t)];
-  const env = { LIBC_FATAL_STDERR_: '1' };
+  const env: Record<string, string> = { LIBC_FATAL_STDERR_: '1' };
   const r = t.loader ? await run(t.loader, ['--library-path', t.libDir!, HARNESS, ...args], env) : await run(HARNESS, args, env);
   const lines = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
   const res: RunResult = { lines, status: r.status, stderr: r.stderr };
