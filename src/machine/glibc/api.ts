@@ -47,20 +47,20 @@ function maybe_init_tcache(s: MState): void { if (s.tcache === 0) tcache_init(s)
 export function libc_malloc(s: MState, bytes: W): number {
   if (!s.initialized) ptmalloc_init(s);
   const tbytes = checked_request2size(bytes);
-  if (tbytes === 0) { s.errno = 12; s.why.push(`malloc(${hex(bytes)}): larger than PTRDIFF_MAX: NULL, errno ENOMEM`); return 0; }
+  if (tbytes === 0) { s.errno = 12; s.explain && s.why.push(`malloc(${hex(bytes)}): larger than PTRDIFF_MAX: NULL, errno ENOMEM`); return 0; }
   const tc_idx = csize2tidx(tbytes);
   maybe_init_tcache(s);
   if (tc_idx < s.rn(s.mp + MP.tcache_bins) && s.tcache !== 0 && tcache_count(s, tc_idx) > 0) {
     const n = tcache_count(s, tc_idx);
     const p = tcache_get(s, tc_idx);
-    s.why.push(`tcache_get: bin ${tc_idx} (chunk ${hex(tbytes)}) had ${n} chunk${n === 1 ? '' : 's'}`);
+    s.explain && s.why.push(`tcache_get: bin ${tc_idx} (chunk ${hex(tbytes)}) had ${n} chunk${n === 1 ? '' : 's'}`);
     return p;
   }
   return _int_malloc(s, bytes);
 }
 
 export function libc_free(s: MState, mem: number): void {
-  if (mem === 0) { s.why.push('free(NULL) does nothing'); return; }
+  if (mem === 0) { s.explain && s.why.push('free(NULL) does nothing'); return; }
   const p = mem - 16;
   if (p < 0) s.abort('free(): invalid pointer', '_int_free');
   if (s.is_mmapped(p)) {
@@ -69,7 +69,7 @@ export function libc_free(s: MState, mem: number): void {
       const t = s.chunksize(p);
       s.mpSet('mmap_threshold', t);
       s.mpSet('trim_threshold', add(t, t));
-      s.why.push(`free: mmap_threshold raised to ${hex(t)}, trim_threshold ${hex(add(t, t))} (a freed mmapped chunk was larger)`);
+      s.explain && s.why.push(`free: mmap_threshold raised to ${hex(t)}, trim_threshold ${hex(add(t, t))} (a freed mmapped chunk was larger)`);
     }
     munmap_chunk(s, p);
     return;
@@ -81,7 +81,7 @@ export function libc_free(s: MState, mem: number): void {
 // ---- calloc ------------------------------------------------------------------------------------
 export function libc_calloc(s: MState, n: W, elem: W): number {
   const prod = big(n) * big(elem);
-  if (prod > PTRDIFF_MAX) { s.errno = 12; s.why.push('calloc: n * size overflows: NULL, errno ENOMEM'); return 0; }
+  if (prod > PTRDIFF_MAX) { s.errno = 12; s.explain && s.why.push('calloc: n * size overflows: NULL, errno ENOMEM'); return 0; }
   const sz = canon(prod);
   if (!s.initialized) ptmalloc_init(s);
   maybe_init_tcache(s);
@@ -96,12 +96,12 @@ export function libc_calloc(s: MState, n: W, elem: W): number {
   let csz = s.chunksize(p);
   if (s.is_mmapped(p)) {
     if (s.perturb_byte) s.m.fill(mem, 0, Number(sz));
-    s.why.push('calloc: fresh mmapped memory is already zero: nothing cleared');
+    s.explain && s.why.push('calloc: fresh mmapped memory is already zero: nothing cleared');
     return mem;
   }
   if (s.perturb_byte === 0 && p === oldtop && csz > oldtopsize) {
     csz = oldtopsize;
-    s.why.push(`calloc: only ${hex(sub(csz, SIZE_SZ))} bytes cleared (the rest is fresh from the kernel)`);
+    s.explain && s.why.push(`calloc: only ${hex(sub(csz, SIZE_SZ))} bytes cleared (the rest is fresh from the kernel)`);
   }
   const clearsize = sub(csz, SIZE_SZ);
   s.m.fill(mem, 0, Number(clearsize));
@@ -111,8 +111,8 @@ export function libc_calloc(s: MState, n: W, elem: W): number {
 // ---- realloc -------------------------------------------------------------------------------------
 export function libc_realloc(s: MState, oldmem: number, bytes: W): number {
   if (!s.initialized) ptmalloc_init(s);
-  if ((bytes === 0 || bytes === 0n) && oldmem !== 0) { s.why.push('realloc(p, 0) frees p and returns NULL'); libc_free(s, oldmem); return 0; }
-  if (oldmem === 0) { s.why.push('realloc(NULL, n) is malloc(n)'); return libc_malloc(s, bytes); }
+  if ((bytes === 0 || bytes === 0n) && oldmem !== 0) { s.explain && s.why.push('realloc(p, 0) frees p and returns NULL'); libc_free(s, oldmem); return 0; }
+  if (oldmem === 0) { s.explain && s.why.push('realloc(NULL, n) is malloc(n)'); return libc_malloc(s, bytes); }
   const oldp = oldmem - 16;
   const oldsize = s.chunksize(oldp);
   const mmapped = s.is_mmapped(oldp);
@@ -141,7 +141,7 @@ function mremap_chunk(s: MState, p: number, new_size: W): number {
   if (low(block) !== 0 || low(total) !== 0 || (memOff & (memOff - 1)) !== 0) s.abort('mremap_chunk(): invalid pointer', 'mremap_chunk');
   let ns = add(add(new_size, offset), SIZE_SZ);
   ns = typeof ns === 'number' ? Math.ceil(ns / PAGESIZE) * PAGESIZE : ((ns + 4095n) & ~4095n);
-  if (total === ns) { s.why.push('realloc: mmapped chunk keeps its pages (same page count)'); return p; }
+  if (total === ns) { s.explain && s.why.push('realloc: mmapped chunk keeps its pages (same page count)'); return p; }
   const cp = s.proc.sys.mremap(addr(block), total, ns, 1, 0, 'realloc');
   if (cp < 0 && cp > -4096) return 0;
   const np = cp + Number(offset);
@@ -150,7 +150,7 @@ function mremap_chunk(s: MState, p: number, new_size: W): number {
   s.mpSet('mmapped_mem', nw);
   if (nw > s.mpGet('max_mmapped_mem')) s.mpSet('max_mmapped_mem', nw);
   s.mmapped.delete(p); s.mmapped.add(np);
-  s.why.push(`realloc: mremap of the mmapped chunk ${hex(total)} -> ${hex(ns)} bytes${cp !== addr(block) ? ` (moved to ${hex(cp)})` : ' (in place)'}`);
+  s.explain && s.why.push(`realloc: mremap of the mmapped chunk ${hex(total)} -> ${hex(ns)} bytes${cp !== addr(block) ? ` (moved to ${hex(cp)})` : ' (in place)'}`);
   return np;
 }
 
@@ -161,17 +161,17 @@ function _int_realloc(s: MState, oldp: number, oldsize: W, nb: W): number {
   if (s.size_nomask(next) <= CHUNK_HDR_SZ || nextsize >= s.system_mem) s.abort('realloc(): invalid next size', '_int_realloc');
   let newp = oldp, newsize: W = oldsize;
   if (oldsize >= nb) {
-    s.why.push('realloc: already big enough');
+    s.explain && s.why.push('realloc: already big enough');
   } else if (next === s.top && (newsize = add(oldsize, nextsize)) >= add(nb, MINSIZE)) {
     s.set_head_size(oldp, nb);
     const top = addr(add(oldp, nb));
     s.top = top;
     s.set_head(top, add(sub(newsize, nb), PREV_INUSE));
-    s.why.push(`realloc: grown in place into top; top now ${hex(top)}`);
+    s.explain && s.why.push(`realloc: grown in place into top; top now ${hex(top)}`);
     return oldp + 16;
   } else if (next !== s.top && !s.inuse_bit_at_offset(next, nextsize) && (newsize = add(oldsize, nextsize)) >= nb) {
     unlink_chunk(s, next);
-    s.why.push(`realloc: grown in place into the free chunk ${hex(next)}`);
+    s.explain && s.why.push(`realloc: grown in place into the free chunk ${hex(next)}`);
   } else {
     const newmem = _int_malloc(s, sub(nb, 15));
     if (newmem === 0) return 0;
@@ -180,12 +180,12 @@ function _int_realloc(s: MState, oldp: number, oldsize: W, nb: W): number {
     if (np === next) {
       newsize = add(ns, oldsize);
       newp = oldp;
-      s.why.push('realloc: the new chunk was the next one: merged in place');
+      s.explain && s.why.push('realloc: the new chunk was the next one: merged in place');
     } else {
       const sz = sub(oldsize, 8);   // memsize(oldp)
       s.m.writeBytes(newmem, s.m.readBytes(oldp + 16, Number(sz)));
       _int_free(s, oldp, true);
-      s.why.push(`realloc: moved to ${hex(np)}, old chunk freed`);
+      s.explain && s.why.push(`realloc: moved to ${hex(np)}, old chunk freed`);
       return newmem;
     }
   }
@@ -198,7 +198,7 @@ function _int_realloc(s: MState, oldp: number, oldsize: W, nb: W): number {
     s.set_head_size(newp, nb);
     s.set_head(rem, add(remainder_size, PREV_INUSE));
     s.set_inuse_bit_at_offset(rem, remainder_size);
-    s.why.push(`realloc: remainder ${hex(remainder_size)} split off and freed`);
+    s.explain && s.why.push(`realloc: remainder ${hex(remainder_size)} split off and freed`);
     _int_free(s, rem, true);
   }
   return newp + 16;
@@ -230,13 +230,13 @@ function _int_memalign(s: MState, alignment: number, bytes: W): number {
       s.set_prev_size(newp, add(s.prev_size(p), leadsize));
       s.set_head(newp, add(newsize, IS_MMAPPED));
       s.mmapped.delete(p); s.mmapped.add(newp);
-      s.why.push(`memalign: aligned inside the mmapped chunk (prev_size ${hex(add(s.prev_size(p), leadsize))})`);
+      s.explain && s.why.push(`memalign: aligned inside the mmapped chunk (prev_size ${hex(add(s.prev_size(p), leadsize))})`);
       return newp + 16;
     }
     s.set_head(newp, add(newsize, PREV_INUSE));
     s.set_inuse_bit_at_offset(newp, newsize);
     s.set_head_size(p, leadsize);
-    s.why.push(`memalign: leading ${hex(leadsize)} bytes given back`);
+    s.explain && s.why.push(`memalign: leading ${hex(leadsize)} bytes given back`);
     _int_free(s, p, true);
     p = newp;
   }
@@ -246,7 +246,7 @@ function _int_memalign(s: MState, alignment: number, bytes: W): number {
       const rem = addr(add(p, nb));
       s.set_head(rem, add(sub(size, nb), PREV_INUSE));
       s.set_head_size(p, nb);
-      s.why.push(`memalign: trailing ${hex(sub(size, nb))} bytes given back`);
+      s.explain && s.why.push(`memalign: trailing ${hex(sub(size, nb))} bytes given back`);
       _int_free(s, rem, true);
     }
   }
@@ -293,7 +293,7 @@ export function libc_mallopt(s: MState, param: number, value: number): number {
     case -7: if (value > 0) s.mpSet('arena_test', sz); break;
     case -8: if (value > 0) s.mpSet('arena_max', sz); break;
   }
-  s.why.push(`mallopt(${param}, ${value}) = ${res}`);
+  s.explain && s.why.push(`mallopt(${param}, ${value}) = ${res}`);
   return res;
 }
 

@@ -32,11 +32,11 @@ export function _int_free(s: MState, p: number, _haveLock: boolean): void {
         if (misaligned(tmp)) s.abort('free(): unaligned chunk detected in tcache 2', '_int_free');
         if (tmp === e) s.abort('free(): double free detected in tcache 2', '_int_free');
       }
-      s.why.push('tcache key matched but the chunk is not in the bin: a coincidence, not a double free');
+      s.explain && s.why.push('tcache key matched but the chunk is not in the bin: a coincidence, not a double free');
     }
     if (tcache_count(s, tc_idx) < s.rn(s.mp + MP.tcache_count)) {
       tcache_put(s, p, tc_idx);
-      s.why.push(`free: tcache_put ${hex(p)} into tcache bin ${tc_idx} (count ${tcache_count(s, tc_idx)}/${s.rn(s.mp + MP.tcache_count)})`);
+      s.explain && s.why.push(`free: tcache_put ${hex(p)} into tcache bin ${tc_idx} (count ${tcache_count(s, tc_idx)}/${s.rn(s.mp + MP.tcache_count)})`);
       return;
     }
   }
@@ -52,7 +52,7 @@ export function _int_free(s: MState, p: number, _haveLock: boolean): void {
     if (old === p) s.abort('double free or corruption (fasttop)', '_int_free');
     s.w64(p + 16, PROTECT_PTR(p + 16, old));
     s.w64(fb, p);
-    s.why.push(`free: ${hex(p)} into fastbin ${idx} (0x${((idx + 2) * 16).toString(16)})`);
+    s.explain && s.why.push(`free: ${hex(p)} into fastbin ${idx} (0x${((idx + 2) * 16).toString(16)})`);
     return;
   }
 
@@ -89,13 +89,13 @@ export function _int_free(s: MState, p: number, _haveLock: boolean): void {
       s.set_bk(fwd, p);
       s.set_head(p, add(psize, PREV_INUSE));
       s.set_foot(p, psize);
-      s.why.push(`free: ${parts.length ? `consolidated ${parts.join(', ')}; ` : ''}${hex(p)} (${hex(psize)}) into unsorted`);
-      s.trace.push({ fn: '_int_free', event: 'unsorted', chunk: p, bin: 'unsorted' });
+      s.explain && s.why.push(`free: ${parts.length ? `consolidated ${parts.join(', ')}; ` : ''}${hex(p)} (${hex(psize)}) into unsorted`);
+      s.explain && s.trace.push({ fn: '_int_free', event: 'unsorted', chunk: p, bin: 'unsorted' });
     } else {
       psize = add(psize, nextsize);
       s.set_head(p, add(psize, PREV_INUSE));
       s.top = p;
-      s.why.push(`free: ${parts.length ? `consolidated ${parts.join(', ')}; ` : ''}merged into top: top now ${hex(p)} size ${hex(psize)}`);
+      s.explain && s.why.push(`free: ${parts.length ? `consolidated ${parts.join(', ')}; ` : ''}merged into top: top now ${hex(p)} size ${hex(psize)}`);
     }
     if (psize >= FASTBIN_CONSOLIDATION_THRESHOLD) {
       if (s.have_fastchunks) malloc_consolidate(s);
@@ -119,7 +119,7 @@ export function munmap_chunk(s: MState, p: number): void {
   s.mpSet('mmapped_mem', sub(s.mpGet('mmapped_mem'), total));
   s.proc.sys.munmap(addr(block), total, 'free');
   s.mmapped.delete(p);
-  s.why.push(`free: munmap_chunk ${hex(total)} bytes at ${hex(block)}: the memory goes back to the kernel`);
+  s.explain && s.why.push(`free: munmap_chunk ${hex(total)} bytes at ${hex(block)}: the memory goes back to the kernel`);
 }
 
 export function systrim(s: MState, pad: W): number {
@@ -139,8 +139,8 @@ export function systrim(s: MState, pad: W): number {
       if (released !== 0) {
         s.system_mem = sub(s.system_mem, released);
         s.set_head(top, add(sub(top_size, released), PREV_INUSE));
-        s.trace.push({ fn: 'systrim', event: 'systrim', size: released });
-        s.why.push(`systrim: brk -${hex(released)} (top was ${hex(top_size)} >= trim_threshold): memory back to the kernel`);
+        s.explain && s.trace.push({ fn: 'systrim', event: 'systrim', size: released });
+        s.explain && s.why.push(`systrim: brk -${hex(released)} (top was ${hex(top_size)} >= trim_threshold): memory back to the kernel`);
         return 1;
       }
     }
@@ -171,6 +171,6 @@ export function mtrim(s: MState, pad: W): number {
       }
     }
   }
-  if (released) s.why.push(`malloc_trim: madvise(MADV_DONTNEED) ${hex(released)} bytes of free pages inside bins`);
+  if (released) s.explain && s.why.push(`malloc_trim: madvise(MADV_DONTNEED) ${hex(released)} bytes of free pages inside bins`);
   return result | systrim(s, pad);
 }

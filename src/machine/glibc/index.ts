@@ -14,11 +14,13 @@ import { big, canon } from './word';
 export function createGlibc(proc: EmulatedProcess, opts: { seed: number; version?: string }): Allocator {
   const s = new MState(proc, opts.seed);
   static_init(s);
-  const entry = <T>(fn: () => T): T => { s.why = []; s.trace = []; return fn(); };
+  const entry = <T>(fn: () => T): T => { if (s.why.length) s.why = []; if (s.trace.length) s.trace = []; return fn(); };
   const a: Allocator & { trace: MState['trace'] } = {
     get errno() { return s.errno; },
     set errno(v: number) { s.errno = v; },
     get why() { return s.why; },
+    get explain() { return s.explain; },
+    set explain(v: boolean) { s.explain = v; },
     get trace() { return s.trace; },
     malloc: (n: U64) => entry(() => libc_malloc(s, n)),
     free: (p: number) => entry(() => libc_free(s, p)),
@@ -26,7 +28,7 @@ export function createGlibc(proc: EmulatedProcess, opts: { seed: number; version
     realloc: (p: number, n: U64) => entry(() => libc_realloc(s, p, n)),
     reallocarray: (p: number, n: U64, size: U64) => entry(() => {
       const prod = big(n) * big(size);
-      if (prod >= 2n ** 64n) { s.errno = 12; s.why.push('reallocarray: n * size overflows: NULL, errno ENOMEM'); return 0; }
+      if (prod >= 2n ** 64n) { s.errno = 12; s.explain && s.why.push('reallocarray: n * size overflows: NULL, errno ENOMEM'); return 0; }
       return libc_realloc(s, p, canon(prod));
     }),
     memalign: (al: U64, n: U64) => entry(() => { if (!s.initialized) ptmalloc_init(s); return mid_memalign(s, al, n); }),

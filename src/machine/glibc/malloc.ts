@@ -24,7 +24,7 @@ export function tcache_put(s: MState, chunk: number, idx: number): void {
   s.w64(e, PROTECT_PTR(e, s.r64(entryAddr(s, idx))));
   s.w64(entryAddr(s, idx), e);
   set_tcache_count(s, idx, tcache_count(s, idx) + 1);
-  s.trace.push({ fn: 'tcache_put', event: 'tcache_put', chunk, bin: `tcache[${idx}]` });
+  s.explain && s.trace.push({ fn: 'tcache_put', event: 'tcache_put', chunk, bin: `tcache[${idx}]` });
 }
 
 export function tcache_get(s: MState, idx: number): number {
@@ -34,7 +34,7 @@ export function tcache_get(s: MState, idx: number): number {
   s.w64(entryAddr(s, idx), REVEAL_PTR(s, ea));
   set_tcache_count(s, idx, tcache_count(s, idx) - 1);
   s.w64(ea + 8, 0);
-  s.trace.push({ fn: 'tcache_get', event: 'tcache_get', chunk: ea - 16, bin: `tcache[${idx}]` });
+  s.explain && s.trace.push({ fn: 'tcache_get', event: 'tcache_get', chunk: ea - 16, bin: `tcache[${idx}]` });
   return ea;
 }
 
@@ -43,7 +43,7 @@ export function tcache_init(s: MState): void {
   if (victim) {
     s.tcache = victim;
     s.m.fill(victim, 0, 0x280);
-    s.why.push(`tcache_init: tcache_perthread_struct at ${hex(victim - 16)} (chunk 0x290)`);
+    s.explain && s.why.push(`tcache_init: tcache_perthread_struct at ${hex(victim - 16)} (chunk 0x290)`);
   }
 }
 
@@ -68,7 +68,7 @@ export function unlink_chunk(s: MState, p: number): void {
 // ---- malloc_consolidate -----------------------------------------------------------------------
 export function malloc_consolidate(s: MState): void {
   s.have_fastchunks = 0;
-  s.trace.push({ fn: 'malloc_consolidate', event: 'malloc_consolidate' });
+  s.explain && s.trace.push({ fn: 'malloc_consolidate', event: 'malloc_consolidate' });
   const unsorted = s.unsorted;
   let merged = 0;
   for (let i = 0; i < NFASTBINS; i++) {
@@ -111,13 +111,13 @@ export function malloc_consolidate(s: MState): void {
       pw = nextp;
     }
   }
-  s.why.push(`malloc_consolidate: ${merged} fast chunk${merged === 1 ? '' : 's'} merged into unsorted/top`);
+  s.explain && s.why.push(`malloc_consolidate: ${merged} fast chunk${merged === 1 ? '' : 's'} merged into unsorted/top`);
 }
 
 // ---- _int_malloc --------------------------------------------------------------------------------
 export function _int_malloc(s: MState, bytes: W): number {
   const nb = checked_request2size(bytes);
-  if (nb === 0) { s.errno = 12; s.why.push('request too large (> PTRDIFF_MAX): ENOMEM'); return 0; }
+  if (nb === 0) { s.errno = 12; s.explain && s.why.push('request too large (> PTRDIFF_MAX): ENOMEM'); return 0; }
   const tcacheOn = s.tcache !== 0;
   const tcache_bins = s.rn(s.mp + MP.tcache_bins);
   const tcache_cnt = s.rn(s.mp + MP.tcache_count);
@@ -132,7 +132,7 @@ export function _int_malloc(s: MState, bytes: W): number {
       const v = addr(victim);
       s.w64(fb, REVEAL_PTR(s, v + 16));
       if (fastbin_index(s.chunksize(v)) !== idx) s.abort('malloc(): memory corruption (fast)', '_int_malloc');
-      s.why.push(`fastbin ${idx} hit: chunk ${hex(v)} (0x${((idx + 2) * 16).toString(16)})`);
+      s.explain && s.why.push(`fastbin ${idx} hit: chunk ${hex(v)} (0x${((idx + 2) * 16).toString(16)})`);
       const tc_idx = csize2tidx(nb);
       if (tcacheOn && tc_idx < tcache_bins) {
         let moved = 0;
@@ -145,7 +145,7 @@ export function _int_malloc(s: MState, bytes: W): number {
           tcache_put(s, addr(tc), tc_idx);
           moved++;
         }
-        if (moved) s.why.push(`  ${moved} more from fastbin ${idx} stashed in tcache bin ${tc_idx}`);
+        if (moved) s.explain && s.why.push(`  ${moved} more from fastbin ${idx} stashed in tcache bin ${tc_idx}`);
       }
       alloc_perturb(s, v + 16, bytes);
       return v + 16;
@@ -164,7 +164,7 @@ export function _int_malloc(s: MState, bytes: W): number {
       s.set_inuse_bit_at_offset(victim, nb);
       s.set_bk(bin, bck);
       s.set_fd(bck, bin);
-      s.why.push(`smallbin ${idx} hit: chunk ${hex(victim)}`);
+      s.explain && s.why.push(`smallbin ${idx} hit: chunk ${hex(victim)}`);
       const tc_idx = csize2tidx(nb);
       if (tcacheOn && tc_idx < tcache_bins) {
         let moved = 0;
@@ -179,7 +179,7 @@ export function _int_malloc(s: MState, bytes: W): number {
           tcache_put(s, tc, tc_idx);
           moved++;
         }
-        if (moved) s.why.push(`  ${moved} more from smallbin ${idx} stashed in tcache bin ${tc_idx}`);
+        if (moved) s.explain && s.why.push(`  ${moved} more from smallbin ${idx} stashed in tcache bin ${tc_idx}`);
       }
       alloc_perturb(s, victim + 16, bytes);
       return victim + 16;
@@ -221,7 +221,7 @@ export function _int_malloc(s: MState, bytes: W): number {
         s.set_head(victim, add(nb, PREV_INUSE));
         s.set_head(remainder, add(remainder_size, PREV_INUSE));
         s.set_foot(remainder, remainder_size);
-        s.why.push(`last_remainder split: chunk ${hex(victim)}, remainder ${hex(remainder)} (${hex(remainder_size)}) stays in unsorted`);
+        s.explain && s.why.push(`last_remainder split: chunk ${hex(victim)}, remainder ${hex(remainder)} (${hex(remainder_size)}) stays in unsorted`);
         alloc_perturb(s, victim + 16, bytes);
         return victim + 16;
       }
@@ -235,10 +235,10 @@ export function _int_malloc(s: MState, bytes: W): number {
         if (tcache_nb && tcache_count(s, tc_idx) < tcache_cnt) {
           tcache_put(s, victim, tc_idx);
           return_cached = true;
-          s.why.push(`unsorted: exact fit ${hex(victim)} moved to tcache bin ${tc_idx}`);
+          s.explain && s.why.push(`unsorted: exact fit ${hex(victim)} moved to tcache bin ${tc_idx}`);
           continue;
         }
-        s.why.push(`unsorted: exact fit ${hex(victim)}`);
+        s.explain && s.why.push(`unsorted: exact fit ${hex(victim)}`);
         alloc_perturb(s, victim + 16, bytes);
         return victim + 16;
       }
@@ -248,8 +248,8 @@ export function _int_malloc(s: MState, bytes: W): number {
         victim_index = smallbin_index(size as number);
         bck2 = s.bin_at(victim_index);
         fwd = addr(s.fd(bck2));
-        s.why.push(`unsorted: ${hex(victim)} (${hex(size)}) -> smallbin ${victim_index}`);
-        s.trace.push({ fn: '_int_malloc', event: 'smallbin', chunk: victim, bin: `smallbin[${victim_index}]` });
+        s.explain && s.why.push(`unsorted: ${hex(victim)} (${hex(size)}) -> smallbin ${victim_index}`);
+        s.explain && s.trace.push({ fn: '_int_malloc', event: 'smallbin', chunk: victim, bin: `smallbin[${victim_index}]` });
       } else {
         victim_index = largebin_index(size);
         bck2 = s.bin_at(victim_index);
@@ -281,8 +281,8 @@ export function _int_malloc(s: MState, bytes: W): number {
             if (s.fd(bck2) !== fwd) s.abort('malloc(): largebin double linked list corrupted (bk)', '_int_malloc');
           }
         } else { s.set_fd_nextsize(victim, victim); s.set_bk_nextsize(victim, victim); }
-        s.why.push(`unsorted: ${hex(victim)} (${hex(mask7(size))}) -> largebin ${victim_index}`);
-        s.trace.push({ fn: '_int_malloc', event: 'largebin', chunk: victim, bin: `largebin[${victim_index}]` });
+        s.explain && s.why.push(`unsorted: ${hex(victim)} (${hex(mask7(size))}) -> largebin ${victim_index}`);
+        s.explain && s.trace.push({ fn: '_int_malloc', event: 'largebin', chunk: victim, bin: `largebin[${victim_index}]` });
       }
       s.mark_bin(victim_index);
       s.set_bk(victim, bck2);
@@ -293,14 +293,14 @@ export function _int_malloc(s: MState, bytes: W): number {
       tcache_unsorted_count++;
       const limit = s.rn(s.mp + MP.tcache_unsorted_limit);
       if (return_cached && limit > 0 && tcache_unsorted_count > limit) {
-        s.why.push(`tcache_get: bin ${tc_idx} (unsorted limit reached)`);
+        s.explain && s.why.push(`tcache_get: bin ${tc_idx} (unsorted limit reached)`);
         return tcache_get(s, tc_idx);
       }
       if (++iters >= 10000) break;
     }
 
     if (return_cached) {
-      s.why.push(`tcache_get: bin ${tc_idx} (filled from unsorted)`);
+      s.explain && s.why.push(`tcache_get: bin ${tc_idx} (filled from unsorted)`);
       return tcache_get(s, tc_idx);
     }
 
@@ -316,7 +316,7 @@ export function _int_malloc(s: MState, bytes: W): number {
         unlink_chunk(s, victim);
         if (remainder_size < MINSIZE) {
           s.set_inuse_bit_at_offset(victim, size);
-          s.why.push(`largebin ${idx} best fit ${hex(victim)} (${hex(size)}), used whole`);
+          s.explain && s.why.push(`largebin ${idx} best fit ${hex(victim)} (${hex(size)}), used whole`);
         } else {
           const remainder = addr(add(victim, nb));
           const bck = unsorted, fwd = addr(s.fd(bck));
@@ -327,7 +327,7 @@ export function _int_malloc(s: MState, bytes: W): number {
           s.set_head(victim, add(nb, PREV_INUSE));
           s.set_head(remainder, add(remainder_size, PREV_INUSE));
           s.set_foot(remainder, remainder_size);
-          s.why.push(`largebin ${idx} best fit ${hex(victim)} (${hex(size)}), remainder ${hex(remainder_size)} -> unsorted`);
+          s.explain && s.why.push(`largebin ${idx} best fit ${hex(victim)} (${hex(size)}), remainder ${hex(remainder_size)} -> unsorted`);
         }
         alloc_perturb(s, victim + 16, bytes);
         return victim + 16;
@@ -368,7 +368,7 @@ export function _int_malloc(s: MState, bytes: W): number {
       const binIdx = (bin - s.bin_at(1)) / 16 + 1;
       if (remainder_size < MINSIZE) {
         s.set_inuse_bit_at_offset(victim, size);
-        s.why.push(`bin ${binIdx} (next non-empty by binmap): ${hex(victim)} (${hex(size)}), used whole`);
+        s.explain && s.why.push(`bin ${binIdx} (next non-empty by binmap): ${hex(victim)} (${hex(size)}), used whole`);
       } else {
         const remainder = addr(add(victim, nb));
         const bck = unsorted, fwd = addr(s.fd(bck));
@@ -380,7 +380,7 @@ export function _int_malloc(s: MState, bytes: W): number {
         s.set_head(victim, add(nb, PREV_INUSE));
         s.set_head(remainder, add(remainder_size, PREV_INUSE));
         s.set_foot(remainder, remainder_size);
-        s.why.push(`bin ${binIdx} (next non-empty by binmap): ${hex(victim)} (${hex(size)}) split, remainder ${hex(remainder_size)} -> unsorted${in_smallbin_range(nb) ? ' (last_remainder)' : ''}`);
+        s.explain && s.why.push(`bin ${binIdx} (next non-empty by binmap): ${hex(victim)} (${hex(size)}) split, remainder ${hex(remainder_size)} -> unsorted${in_smallbin_range(nb) ? ' (last_remainder)' : ''}`);
       }
       alloc_perturb(s, victim + 16, bytes);
       return victim + 16;
@@ -396,7 +396,7 @@ export function _int_malloc(s: MState, bytes: W): number {
       s.top = remainder;
       s.set_head(victim, add(nb, PREV_INUSE));
       s.set_head(remainder, add(remainder_size, PREV_INUSE));
-      s.why.push(`top split: chunk ${hex(victim)} (${hex(nb)}), top now ${hex(remainder)} size ${hex(remainder_size)}`);
+      s.explain && s.why.push(`top split: chunk ${hex(victim)} (${hex(nb)}), top now ${hex(remainder)} size ${hex(remainder_size)}`);
       alloc_perturb(s, victim + 16, bytes);
       return victim + 16;
     } else if (s.have_fastchunks) {
@@ -431,12 +431,12 @@ function sysmalloc_mmap(s: MState, nb: W): number {
   s.mpSet('mmapped_mem', sum);
   if (sum > s.mpGet('max_mmapped_mem')) s.mpSet('max_mmapped_mem', sum);
   s.mmapped.add(p);
-  s.why.push(`sysmalloc: mmap ${hex(size)} bytes at ${hex(mm)} (request ${hex(nb)} >= mmap_threshold ${hex(s.mpGet('mmap_threshold'))}); its own mapping`);
+  s.explain && s.why.push(`sysmalloc: mmap ${hex(size)} bytes at ${hex(mm)} (request ${hex(nb)} >= mmap_threshold ${hex(s.mpGet('mmap_threshold'))}); its own mapping`);
   return p + 16;
 }
 
 export function sysmalloc(s: MState, nb: W): number {
-  s.trace.push({ fn: 'sysmalloc', event: 'sysmalloc', size: Number(nb) });
+  s.explain && s.trace.push({ fn: 'sysmalloc', event: 'sysmalloc', size: Number(nb) });
   let tried_mmap = false;
   if (nb >= s.mpGet('mmap_threshold') && s.mpInt('n_mmaps') < s.mpInt('n_mmaps_max')) {
     const mm = sysmalloc_mmap(s, nb);
@@ -459,7 +459,7 @@ export function sysmalloc(s: MState, nb: W): number {
   // "if (size > 0)": size is a long here
   if (BigInt.asIntN(64, BigInt(size)) > 0n) {
     brk = s.sbrk(size, 'malloc');
-    if (brk >= 0) s.why.push(`sysmalloc: brk +${hex(size)} (heap grows from ${hex(brk)})`);
+    if (brk >= 0) s.explain && s.why.push(`sysmalloc: brk +${hex(size)} (heap grows from ${hex(brk)})`);
   }
   if (brk < 0) {
     if (s.contiguous()) size = alignUp(add(size, old_size), PAGESIZE);
@@ -470,7 +470,7 @@ export function sysmalloc(s: MState, nb: W): number {
         brk = mbrk; snd_brk = addr(add(brk, size));
         // set_noncontiguous
         s.m.write32(s.av + 4, s.flags | 2);
-        s.why.push(`sysmalloc: brk failed; mmap ${hex(size)} bytes at ${hex(mbrk)} as non-contiguous heap space`);
+        s.explain && s.why.push(`sysmalloc: brk failed; mmap ${hex(size)} bytes at ${hex(mbrk)} as non-contiguous heap space`);
       }
     }
   }
@@ -484,7 +484,7 @@ export function sysmalloc(s: MState, nb: W): number {
     } else {
       let front_misalign = 0, correction: W = 0, aligned_brk = brk;
       if (s.contiguous()) {
-        if (old_size !== 0) { s.system_mem = add(s.system_mem, brk - old_end); s.why.push(`sysmalloc: foreign sbrk detected; old top fenced off`); }
+        if (old_size !== 0) { s.system_mem = add(s.system_mem, brk - old_end); s.explain && s.why.push(`sysmalloc: foreign sbrk detected; old top fenced off`); }
         front_misalign = (brk + 16) & MALLOC_ALIGN_MASK;
         if (front_misalign > 0) { correction = 16 - front_misalign; aligned_brk += correction as number; }
         correction = add(correction, old_size);
@@ -520,10 +520,10 @@ export function sysmalloc(s: MState, nb: W): number {
     s.top = remainder;
     s.set_head(p, add(nb, PREV_INUSE));
     s.set_head(remainder, add(remainder_size, PREV_INUSE));
-    s.why.push(`top split: chunk ${hex(p)} (${hex(nb)}), top now ${hex(remainder)} size ${hex(remainder_size)}`);
+    s.explain && s.why.push(`top split: chunk ${hex(p)} (${hex(nb)}), top now ${hex(remainder)} size ${hex(remainder_size)}`);
     return p + 16;
   }
   s.errno = 12;
-  s.why.push('sysmalloc: no memory (brk and mmap failed): ENOMEM');
+  s.explain && s.why.push('sysmalloc: no memory (brk and mmap failed): ENOMEM');
   return 0;
 }

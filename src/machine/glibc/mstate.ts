@@ -51,6 +51,8 @@ export class MState {
   readonly curbrkAddr: number;
   readonly tcacheVar: number;
   why: Why = [];
+  // whether to narrate each call's path in `why` (formatting costs more than the allocation)
+  explain = true;
   trace: { fn: string; event: string; chunk?: number; size?: number; bin?: string }[] = [];
   errno = 0;
   // live mmapped chunks, for the views only (glibc itself keeps no such list)

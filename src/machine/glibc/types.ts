@@ -35,6 +35,7 @@ export interface Mallinfo2 {
 export interface Allocator {
   errno: number;
   why: string[];                       // the path of the last call, in words
+  explain: boolean;                    // build `why` (on by default; off when nobody reads it)
   malloc(n: U64): number;
   free(p: number): void;
   calloc(n: U64, size: U64): number;
