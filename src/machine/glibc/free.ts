@@ -140,7 +140,7 @@ export function systrim(s: MState, pad: W): number {
         s.system_mem = sub(s.system_mem, released);
         s.set_head(top, add(sub(top_size, released), PREV_INUSE));
         s.explain && s.trace.push({ fn: 'systrim', event: 'systrim', size: released });
-        s.explain && s.why.push(`systrim: brk -${hex(released)} (top was ${hex(top_size)} >= trim_threshold): memory back to the kernel`);
+        s.explain && s.why.push(`systrim: brk -${hex(released)} (top was ${hex(top_size)}, pad ${hex(pad)}): memory back to the kernel`);
         return 1;
       }
     }
