@@ -85,15 +85,25 @@ export class HeapStepRuntime {
     });
   }
 
-  continue(): void { this.go(() => (ins) => ins.bp === true, 'breakpoint'); }
+  // Function breakpoints: stop before a statement that calls one of these built-ins.
+  private fnBps = new Set<string>();
+  setFunctionBreakpoints(names: string[], known: (n: string) => boolean): PlacedBreakpoint[] {
+    this.fnBps = new Set(names.filter(known));
+    return names.map((n) => (known(n) ? { line: 0, verified: true } : { line: 0, verified: false, message: `'${n}' is not a built-in function` }));
+  }
+  private hit(ins: Ins): boolean {
+    return ins.bp === true || (this.fnBps.size > 0 && !!ins.calls && ins.calls.some((c) => this.fnBps.has(c)));
+  }
+
+  continue(): void { this.go(() => (ins) => this.hit(ins), 'breakpoint'); }
   stepIn(): void { this.go(() => () => true, 'step'); }
   next(): void {
     const depth = this.scenario?.interp.frames.length ?? 0;
-    this.go(() => (ins) => ins.bp === true || (this.scenario!.interp.frames.length <= depth), 'step');
+    this.go(() => (ins) => this.hit(ins) || (this.scenario!.interp.frames.length <= depth), 'step');
   }
   stepOut(): void {
     const depth = this.scenario?.interp.frames.length ?? 0;
-    this.go(() => (ins) => ins.bp === true || this.scenario!.interp.frames.length < depth, 'step');
+    this.go(() => (ins) => this.hit(ins) || this.scenario!.interp.frames.length < depth, 'step');
   }
   pause(): void { if (this.running) this.paused = true; }
 
@@ -103,7 +113,7 @@ export class HeapStepRuntime {
     const it = sc.interp;
     const hook = makeHook();
     it.breakHook = (ins, f) => {
-      if (hook(ins, f)) { this.stopKind = ins.bp && kind !== 'step' ? 'breakpoint' : kind; return true; }
+      if (hook(ins, f)) { this.stopKind = this.hit(ins) && kind !== 'step' ? 'breakpoint' : kind; return true; }
       return false;
     };
     this.running = true;

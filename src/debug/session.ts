@@ -3,7 +3,7 @@
 // nothing of VS Code: it runs inline in the extension and as dist/debugAdapter.js over stdio.
 import { InitializedEvent, LoggingDebugSession, OutputEvent, StoppedEvent, TerminatedEvent, ExitedEvent, Thread } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { formatDiagnostic } from '../lang/index';
+import { BUILTINS, formatDiagnostic } from '../lang/index';
 import { HeapStepRuntime, type FileAccessor, type StopKind } from './runtime';
 import { launchOverrides, type LaunchArgs } from './launch-args';
 import { stackTrace } from './stack';
@@ -50,6 +50,7 @@ export class HeapStepSession extends LoggingDebugSession {
       supportsEvaluateForHovers: true,
       supportsTerminateRequest: true,
       supportsExceptionInfoRequest: true,
+      supportsFunctionBreakpoints: true,
     };
     this.sendResponse(response);
     // `initialized` comes after launch has loaded the program, so breakpoints can be placed on
@@ -83,6 +84,14 @@ export class HeapStepSession extends LoggingDebugSession {
     this.guard(response, () => {
       const placed = this.runtime.setBreakpoints((args.breakpoints ?? []).map((b) => ({ line: b.line })));
       response.body = { breakpoints: placed.map((p) => ({ verified: p.verified, line: p.line, message: p.message })) };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
+    this.guard(response, () => {
+      const placed = this.runtime.setFunctionBreakpoints(args.breakpoints.map((b) => b.name.trim()), (n) => n in BUILTINS);
+      response.body = { breakpoints: placed.map((p) => ({ verified: p.verified, message: p.message })) };
       this.sendResponse(response);
     });
   }

@@ -70,6 +70,16 @@ describe('debug adapter over stdio', function () {
     assert.deepEqual(st2.body.stackFrames.map((f) => f.name), ['main']);
   });
 
+  it('stops at a function breakpoint on free', async () => {
+    const line = marker(FIXTURE, 'free(p);') ;
+    await Promise.all([
+      dc.waitForEvent('initialized').then(() => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'free' }, { name: 'nosuch' }] }))
+        .then((r) => { assert.deepEqual(r.body.breakpoints.map((b) => b.verified), [true, false]); return dc.configurationDoneRequest(); }),
+      dc.launch({ program: FIXTURE }),
+      dc.assertStoppedLocation('breakpoint', { path: FIXTURE, line }),
+    ]);
+  });
+
   it('runs to the end, prints the program output and exits', async () => {
     const output: string[] = [];
     dc.on('output', (e) => output.push(e.body.output));

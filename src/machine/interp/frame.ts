@@ -39,4 +39,5 @@ export interface Ins {
   dest?: number;
   table?: Map<Val, number>;
   bp?: boolean;           // a line breakpoint is set here (maintained by the debugger)
+  calls?: string[];       // built-ins this statement calls (for function breakpoints)
 }

@@ -38,11 +38,15 @@ export function lowerFunction(func: FuncDecl, env: LowerEnv): CompiledFunc {
   const loops: LoopCtx[] = [];
 
   // Emit `emitBody` as one statement starting at `loc`: its first instruction is the step.
-  const statement = (loc: Loc, emitBody: () => void): void => {
+  const statement = (loc: Loc, emitBody: () => void, s?: Stmt): void => {
     const prev = curLoc; curLoc = loc;
     const start = code.length;
     emitBody();
-    if (code.length > start) { code[start].step = true; code[start].loc = loc; }
+    if (code.length > start) {
+      code[start].step = true; code[start].loc = loc;
+      const calls = s ? builtinCalls(s) : [];
+      if (calls.length) code[start].calls = calls;
+    }
     curLoc = prev;
   };
   const exprStmt = (loc: Loc, c: Closure) => ctx.emit({ op: Op.Expr, loc, step: false, a: c });
@@ -53,14 +57,14 @@ export function lowerFunction(func: FuncDecl, env: LowerEnv): CompiledFunc {
     switch (s.kind) {
       case 'empty': return;
       case 'block': for (const c of s.body) lower(c); return;
-      case 'expr': statement(s.loc, () => exprStmt(s.loc, X.val(s.expr))); return;
+      case 'expr': statement(s.loc, () => exprStmt(s.loc, X.val(s.expr)), s); return;
       case 'decl':
         statement(s.loc, () => {
           for (const { decl, init } of s.decls) {
             if (!init || env.startupInit.has(decl)) continue;
             exprStmt(s.loc, lowerInit(decl, init));
           }
-        });
+        }, s);
         return;
       case 'if':
         statement(s.loc, () => {
@@ -132,7 +136,7 @@ export function lowerFunction(func: FuncDecl, env: LowerEnv): CompiledFunc {
         statement(s.loc, () => {
           const v = s.value ? X.val(s.value) : undefined;
           ctx.emit({ op: Op.Ret, loc: s.loc, step: false, a: v });
-        });
+        }, s);
         return;
       case 'switch': {
         const table = new Map<number | bigint, number>();
@@ -217,3 +221,21 @@ function initWriter(X: ExprCompiler, mem: VirtualMemory, t: CType, init: Init): 
 
 export { loader };
 export type { Expr };
+
+// The built-in functions a simple statement calls (not those of nested statements).
+function builtinCalls(s: Stmt): string[] {
+  const out = new Set<string>();
+  const walk = (x: unknown): void => {
+    if (!x || typeof x !== 'object' || x instanceof Uint8Array) return;
+    const o = x as Record<string, unknown>;
+    if (o.kind === 'call' && (o.callee as { kind: string; name?: string }).kind === 'builtin') out.add((o.callee as { name: string }).name);
+    for (const [k, v] of Object.entries(o)) {
+      if (k === 'decl' || k === 'type' || k === 'func' || k === 'loc' || k === 'field') continue;
+      if (Array.isArray(v)) v.forEach(walk); else walk(v);
+    }
+  };
+  if (s.kind === 'expr') walk(s.expr);
+  else if (s.kind === 'return') walk(s.value);
+  else if (s.kind === 'decl') for (const d of s.decls) walk(d.init);
+  return [...out];
+}
