@@ -5,6 +5,7 @@ import type { Diagnostic } from '../lang/ast';
 import type { MachineConfig } from '../machine/config';
 import type { RunEvent } from '../machine/interp/events';
 import type { Frame, Ins } from '../machine/interp/frame';
+import type { InterpSnapshot } from '../machine/interp/interpreter';
 import { loadScenario, type Scenario } from '../machine/scenario';
 
 export interface FileAccessor { readFile(path: string): Promise<string> }
@@ -21,7 +22,7 @@ export interface RuntimeListener {
 export interface SourceBreakpoint { line: number }
 export interface PlacedBreakpoint { line: number; verified: boolean; message?: string }
 
-const CHUNK = 200_000;   // steps between chances to hear a pause request
+const CHUNK = 100_000;   // steps between chances to hear a pause request (and between snapshots)
 
 export class HeapStepRuntime {
   scenario: Scenario | null = null;
@@ -40,10 +41,65 @@ export class HeapStepRuntime {
     if (!r.ok) return r.diagnostics;
     this.scenario = r.scenario;
     this.scenario.interp.start();
+    this.snapshots = [this.scenario.interp.snapshot()];
     return null;
   }
 
+  // Snapshots taken at stops and every CHUNK steps: stepping back restores the nearest one
+  // before the target and replays forward (the machine is deterministic), with events muted.
+  private snapshots: InterpSnapshot[] = [];
+  private replaying = false;
+  private remember(): void {
+    const it = this.scenario!.interp;
+    const last = this.snapshots[this.snapshots.length - 1];
+    if (!last || last.steps < it.steps) this.snapshots.push(it.snapshot());
+  }
+  private replayTo(target: number): void {
+    const it = this.scenario!.interp;
+    let k = this.snapshots.length - 1;
+    while (k > 0 && this.snapshots[k].steps > target) k--;
+    const snap = this.snapshots[k];
+    this.snapshots.length = k + 1;     // later ones belong to the future being rewritten
+    this.replaying = true;
+    try {
+      it.restore(snap);
+      it.breakHook = null;
+      if (target > snap.steps) it.run(target - snap.steps);
+      // stopped here as at a breakpoint: show this statement, and let the next run execute it
+      const f = it.frame;
+      if (f) it.loc = f.code[Math.min(f.pc, f.code.length - 1)].loc;
+      it.resumeAfterBreak = true;
+    } finally { this.replaying = false; }
+    this.lastSignal = null;
+    this.pendingExit = null;
+  }
+
+  stepBack(): void {
+    const it = this.scenario?.interp;
+    if (!it || this.running) return;
+    this.replayTo(Math.max(0, it.steps - 1));
+    this.listener.stopped('step');
+  }
+
+  // Back to the most recent earlier stop of a breakpoint (or the start).
+  reverseContinue(): void {
+    const it = this.scenario?.interp;
+    if (!it || this.running) return;
+    const goal = it.steps;
+    let last = -1;
+    this.replayTo(0);
+    it.resumeAfterBreak = false;      // the first statement may itself be the breakpoint
+    this.replaying = true;
+    try {
+      it.breakHook = (ins) => { if (this.hit(ins) && it.steps < goal) last = it.steps; return false; };
+      if (goal > 0) it.run(goal - it.steps);
+    } finally { this.replaying = false; }
+    this.replayTo(Math.max(0, last));
+    this.listener.stopped(last >= 0 ? 'breakpoint' : 'entry');
+  }
+
   private onEvent(e: RunEvent): void {
+    if (this.replaying) return;
     if (e.event === 'output') this.listener.output(e.text, 'stdout');
     else if (e.event === 'signal' || e.event === 'assert' || e.event === 'error') this.lastSignal = e;
     this.listener.event(e);
@@ -122,12 +178,13 @@ export class HeapStepRuntime {
       let reason;
       try { reason = it.run(CHUNK); } catch (e) { reason = 'exited' as const; this.listener.output(`internal error: ${(e as Error).message}\n`, 'stderr'); }
       if (reason === 'limit') {
+        this.remember();
         if (this.paused) { this.running = false; this.listener.stopped('pause'); return; }
         setTimeout(chunk, 0);
         return;
       }
       this.running = false;
-      if (reason === 'break') { this.listener.stopped(this.stopKind); return; }
+      if (reason === 'break') { this.remember(); this.listener.stopped(this.stopKind); return; }
       if (this.lastSignal && this.lastSignal.event !== 'error') {
         // stop at the fault so the user can look around, as gdb does on a signal
         this.listener.stopped('exception', this.exceptionText);

@@ -51,6 +51,7 @@ export class HeapStepSession extends LoggingDebugSession {
       supportsTerminateRequest: true,
       supportsExceptionInfoRequest: true,
       supportsFunctionBreakpoints: true,
+      supportsStepBack: true,
     };
     this.sendResponse(response);
     // `initialized` comes after launch has loaded the program, so breakpoints can be placed on
@@ -131,6 +132,8 @@ export class HeapStepSession extends LoggingDebugSession {
   protected override nextRequest(response: DebugProtocol.NextResponse): void { this.sendResponse(response); this.runtime.next(); }
   protected override stepInRequest(response: DebugProtocol.StepInResponse): void { this.sendResponse(response); this.runtime.stepIn(); }
   protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void { this.sendResponse(response); this.runtime.stepOut(); }
+  protected override stepBackRequest(response: DebugProtocol.StepBackResponse): void { this.sendResponse(response); this.runtime.stepBack(); }
+  protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void { this.sendResponse(response); this.runtime.reverseContinue(); }
   protected override pauseRequest(response: DebugProtocol.PauseResponse): void { this.sendResponse(response); this.runtime.pause(); }
 
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {

@@ -70,6 +70,24 @@ describe('debug adapter over stdio', function () {
     assert.deepEqual(st2.body.stackFrames.map((f) => f.name), ['main']);
   });
 
+  it('steps back to the line before, with the heap as it was there', async () => {
+    const line = marker(FIXTURE, '#BP_MALLOC');
+    await Promise.all([
+      dc.waitForEvent('initialized').then(() => dc.setBreakpointsRequest({ source: { path: FIXTURE }, breakpoints: [{ line }] }))
+        .then(() => dc.configurationDoneRequest()),
+      dc.launch({ program: FIXTURE }),
+      dc.assertStoppedLocation('breakpoint', { path: FIXTURE, line }),
+    ]);
+    const brk = async () => (await dc.evaluateRequest({ expression: 'vmmap', context: 'repl' })).body.result.includes('[heap]');
+    assert.equal(await brk(), false);                        // no heap before the first malloc
+    await Promise.all([dc.nextRequest({ threadId: 1 }), dc.waitForEvent('stopped')]);
+    assert.equal(await brk(), true);                         // malloc created it
+    await Promise.all([dc.stepBackRequest({ threadId: 1 }), dc.assertStoppedLocation('step', { path: FIXTURE, line })]);
+    assert.equal(await brk(), false);                        // and stepping back undoes it
+    await Promise.all([dc.nextRequest({ threadId: 1 }), dc.waitForEvent('stopped')]);
+    await Promise.all([dc.reverseContinueRequest({ threadId: 1 }), dc.assertStoppedLocation('breakpoint', { path: FIXTURE, line })]);
+  });
+
   it('stops at a function breakpoint on free', async () => {
     const line = marker(FIXTURE, 'free(p);') ;
     await Promise.all([

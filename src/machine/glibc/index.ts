@@ -41,6 +41,11 @@ export function createGlibc(proc: EmulatedProcess, opts: { seed: number; version
     mallopt: (param: number, value: number) => entry(() => libc_mallopt(s, param, value)),
     malloc_stats: () => { if (!s.initialized) entry(() => ptmalloc_init(s)); return mallocStats(s); },
     mallinfo2: () => mallinfo2(s),
+    snapshot: () => ({ errno: s.errno, mmapped: [...s.mmapped], why: [...s.why] }),
+    restore: (x: unknown) => {
+      const v = x as { errno: number; mmapped: number[]; why: string[] };
+      s.errno = v.errno; s.mmapped.clear(); for (const p of v.mmapped) s.mmapped.add(p); s.why = [...v.why];
+    },
     state: () => oracleState(s),
     retInfo: (p: number) => retInfo(s, p),
     heapText: () => heapText(s),

@@ -51,6 +51,9 @@ export interface Allocator {
   mallopt(param: number, value: number): number;
   malloc_stats(): string;              // glibc's text (what it prints to stderr)
   mallinfo2(): Mallinfo2;
+  // the allocator's few JS-side facts (errno, the views' list of mmapped chunks), for step back
+  snapshot(): unknown;
+  restore(s: unknown): void;
   // read-only views (never change the machine)
   state(): OracleState;
   retInfo(p: number): OracleRet;      // ptr/size/usable or the mmapped fields, for a returned pointer

@@ -20,6 +20,11 @@ export class ProgramExit extends Error {
 }
 
 export type RunState = 'ready' | 'running' | 'exited';
+
+export interface InterpSnapshot {
+  steps: number; loc: Loc; state: RunState; exitStatus: number; stdoutReady: boolean; resumeAfterBreak: boolean;
+  frames: Frame[]; proc: unknown; glibc: unknown;
+}
 export type StopReason = 'exited' | 'limit' | 'break';
 
 export interface InterpOptions {
@@ -39,8 +44,8 @@ export class Interpreter {
   breakHook: ((ins: Ins, frame: Frame) => boolean) | null = null;
   // After a stop by the hook, the next run starts by executing that same step without
   // asking the hook again (otherwise a breakpoint would stop forever at the same place).
-  private resumeAfterBreak = false;
-  private stdoutReady = false;
+  resumeAfterBreak = false;
+  stdoutReady = false;
   readonly sourceLines: string[];
   private readonly startup: CompiledFunc;
 
@@ -235,4 +240,23 @@ export class Interpreter {
   }
 
   sourceText(loc: Loc): string { return this.sourceLines[loc.line - 1] ?? ''; }
+
+  // The whole machine at this step: frames, the process, the allocator's JS-side facts. The
+  // machine is deterministic, so a snapshot plus a replay of N steps reaches any later step.
+  snapshot(): InterpSnapshot {
+    const proc = this.proc as EmulatedProcess & { snapshot(): unknown };
+    return {
+      steps: this.steps, loc: this.loc, state: this.state, exitStatus: this.exitStatus, stdoutReady: this.stdoutReady,
+      resumeAfterBreak: this.resumeAfterBreak,
+      frames: this.frames.map((f) => ({ ...f, r: f.r.slice() })),
+      proc: proc.snapshot(), glibc: this.glibc.snapshot(),
+    };
+  }
+  restore(s: InterpSnapshot): void {
+    (this.proc as EmulatedProcess & { restore(x: unknown): void }).restore(s.proc);
+    this.glibc.restore(s.glibc);
+    this.steps = s.steps; this.loc = s.loc; this.state = s.state; this.exitStatus = s.exitStatus;
+    this.stdoutReady = s.stdoutReady; this.resumeAfterBreak = s.resumeAfterBreak;
+    this.frames = s.frames.map((f) => ({ ...f, r: f.r.slice() }));
+  }
 }
