@@ -9,6 +9,7 @@ import { launchOverrides, type LaunchArgs } from './launch-args';
 import { stackTrace } from './stack';
 import { scopes, variables, VariableStore } from './variables';
 import { evaluate } from './evaluate';
+import { readMemory, writeMemory } from './memory';
 
 export const THREAD_ID = 1;
 
@@ -52,6 +53,8 @@ export class HeapStepSession extends LoggingDebugSession {
       supportsExceptionInfoRequest: true,
       supportsFunctionBreakpoints: true,
       supportsStepBack: true,
+      supportsReadMemoryRequest: true,
+      supportsWriteMemoryRequest: true,
     };
     this.sendResponse(response);
     // `initialized` comes after launch has loaded the program, so breakpoints can be placed on
@@ -116,6 +119,17 @@ export class HeapStepSession extends LoggingDebugSession {
 
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
     this.guard(response, () => { response.body = evaluate(this.runtime, args); this.sendResponse(response); });
+  }
+
+  protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
+    this.guard(response, () => { response.body = readMemory(this.runtime, args); this.sendResponse(response); });
+  }
+  protected override writeMemoryRequest(response: DebugProtocol.WriteMemoryResponse, args: DebugProtocol.WriteMemoryArguments): void {
+    this.guard(response, () => {
+      response.body = writeMemory(this.runtime, args);
+      this.sendResponse(response);
+      this.sendEvent({ event: 'invalidated', seq: 0, type: 'event', body: { areas: ['variables'] } } as DebugProtocol.InvalidatedEvent);
+    });
   }
 
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {

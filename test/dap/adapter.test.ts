@@ -88,6 +88,26 @@ describe('debug adapter over stdio', function () {
     await Promise.all([dc.reverseContinueRequest({ threadId: 1 }), dc.assertStoppedLocation('breakpoint', { path: FIXTURE, line })]);
   });
 
+  it('reads and writes emulated memory: a chunk header, then glibc notices the corruption', async () => {
+    const line = marker(FIXTURE, 'free(p);');
+    await Promise.all([
+      dc.waitForEvent('initialized').then(() => dc.setBreakpointsRequest({ source: { path: FIXTURE }, breakpoints: [{ line }] }))
+        .then(() => dc.configurationDoneRequest()),
+      dc.launch({ program: FIXTURE }),
+      dc.assertStoppedLocation('breakpoint', { path: FIXTURE, line }),
+    ]);
+    const r = await dc.customRequest('readMemory', { memoryReference: '0x555555559290', count: 16 });
+    const header = Buffer.from(r.body.data, 'base64');
+    assert.equal(header.readBigUInt64LE(8), 0x21n);                  // p's chunk: 0x20, PREV_INUSE
+    const none = await dc.customRequest('readMemory', { memoryReference: '0x7fff00000000', count: 8 });
+    assert.equal(none.body.unreadableBytes, 8);                       // not mapped: nothing to read
+    const bad = Buffer.alloc(8); bad.writeBigUInt64LE(0x1n);          // size 0 with PREV_INUSE: corrupt
+    await dc.customRequest('writeMemory', { memoryReference: '0x555555559298', data: bad.toString('base64') });
+    await Promise.all([dc.continueRequest({ threadId: 1 }), dc.assertStoppedLocation('exception', { path: FIXTURE, line })]);
+    const info = await dc.customRequest('exceptionInfo', { threadId: 1 });
+    assert.match(info.body.description, /free\(\): invalid (pointer|size)/);
+  });
+
   it('stops at a function breakpoint on free', async () => {
     const line = marker(FIXTURE, 'free(p);') ;
     await Promise.all([
