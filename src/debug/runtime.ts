@@ -7,6 +7,7 @@ import type { RunEvent } from '../machine/interp/events';
 import type { Frame, Ins } from '../machine/interp/frame';
 import type { InterpSnapshot } from '../machine/interp/interpreter';
 import { loadScenario, type Scenario } from '../machine/scenario';
+import { filterOf, leaks } from './exceptions';
 
 export interface FileAccessor { readFile(path: string): Promise<string> }
 
@@ -105,7 +106,12 @@ export class HeapStepRuntime {
     this.listener.event(e);
   }
 
+  // which endings stop (see exceptions.ts); all but the leak check by default
+  exceptionFilters = new Set(['sigsegv', 'sigabrt', 'oom', 'assert']);
+  private leakText: string | null = null;
+
   get exceptionText(): string | undefined {
+    if (this.leakText) return this.leakText;
     const e = this.lastSignal;
     if (!e) return undefined;
     if (e.event === 'signal') return `${e.signame}: ${e.message}`;
@@ -185,12 +191,22 @@ export class HeapStepRuntime {
       }
       this.running = false;
       if (reason === 'break') { this.remember(); this.listener.stopped(this.stopKind); return; }
-      if (this.lastSignal && this.lastSignal.event !== 'error') {
+      const filter = filterOf(this.lastSignal);
+      if (filter && this.exceptionFilters.has(filter)) {
         // stop at the fault so the user can look around, as gdb does on a signal
         this.listener.stopped('exception', this.exceptionText);
         this.lastSignal = { ...this.lastSignal, event: 'error', message: this.exceptionText ?? '' } as RunEvent;
         this.pendingExit = it.exitStatus;
         return;
+      }
+      if (!filter && this.exceptionFilters.has('leaks') && this.leakText === null) {
+        const l = leaks(sc);
+        if (l.chunks > 0) {
+          this.leakText = `leaks at exit: ${l.chunks} chunk${l.chunks === 1 ? '' : 's'} (${l.bytes} bytes) still allocated`;
+          this.listener.stopped('exception', this.leakText);
+          this.pendingExit = it.exitStatus;
+          return;
+        }
       }
       this.listener.exited(it.exitStatus);
     };

@@ -10,6 +10,7 @@ import { stackTrace } from './stack';
 import { scopes, variables, VariableStore } from './variables';
 import { evaluate } from './evaluate';
 import { readMemory, writeMemory } from './memory';
+import { EXCEPTION_FILTERS } from './exceptions';
 
 export const THREAD_ID = 1;
 
@@ -51,6 +52,7 @@ export class HeapStepSession extends LoggingDebugSession {
       supportsEvaluateForHovers: true,
       supportsTerminateRequest: true,
       supportsExceptionInfoRequest: true,
+      exceptionBreakpointFilters: EXCEPTION_FILTERS,
       supportsFunctionBreakpoints: true,
       supportsStepBack: true,
       supportsReadMemoryRequest: true,
@@ -100,6 +102,11 @@ export class HeapStepSession extends LoggingDebugSession {
     });
   }
 
+  protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
+    this.runtime.exceptionFilters = new Set(args.filters);
+    this.sendResponse(response);
+  }
+
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
     response.body = { threads: [new Thread(THREAD_ID, 'main')] };
     this.sendResponse(response);
@@ -134,7 +141,7 @@ export class HeapStepSession extends LoggingDebugSession {
 
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
     const text = this.runtime.exceptionText ?? 'exception';
-    response.body = { exceptionId: text.split(':')[0], description: text, breakMode: 'always' };
+    response.body = { exceptionId: text.split(':')[0], description: text, breakMode: 'always', details: { message: text } };
     this.sendResponse(response);
   }
 

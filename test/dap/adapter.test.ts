@@ -108,6 +108,18 @@ describe('debug adapter over stdio', function () {
     assert.match(info.body.description, /free\(\): invalid (pointer|size)/);
   });
 
+  it('with the leak filter on, stops at exit when chunks are still allocated', async () => {
+    const leaky = resolve('test/fixtures/dap/leak.heap');
+    await Promise.all([
+      dc.waitForEvent('initialized').then(() => dc.setExceptionBreakpointsRequest({ filters: ['leaks'] })).then(() => dc.configurationDoneRequest()),
+      dc.launch({ program: leaky }),
+      dc.waitForEvent('stopped').then((e) => assert.equal(e.body.reason, 'exception')),
+    ]);
+    const info = await dc.customRequest('exceptionInfo', { threadId: 1 });
+    assert.match(info.body.description, /leaks at exit: 1 chunk \(48 bytes\)/);
+    await Promise.all([dc.continueRequest({ threadId: 1 }), dc.waitForEvent('terminated')]);
+  });
+
   it('stops at a function breakpoint on free', async () => {
     const line = marker(FIXTURE, 'free(p);') ;
     await Promise.all([
