@@ -36,6 +36,15 @@ struct mallinfo2 { size_t arena, ordblks, smblks, hblks, hblkhd, usmblks, fsmblk
 extern struct mallinfo2 mallinfo2(void) __attribute__((weak));
 static uintptr_t av, mpp, gmf, perturb;
 static int safe_linking;
+/* struct offsets of this glibc version (from its debug info; see host.ts), -1 where absent */
+enum { A_FLAGS, A_HAVE_FAST, A_FASTBINS, A_TOP, A_LR, A_BINS, A_BINMAP, A_SYSMEM, A_MAXSYSMEM,
+       M_TRIM, M_TOPPAD, M_MMAPTH, M_ARENATEST, M_ARENAMAX, M_NMMAPS, M_NMMAPSMAX, M_MAXNMMAPS, M_NODYN,
+       M_MMAPPED, M_MAXMMAPPED, M_SBRKBASE, M_TCBINS, M_TCMAXBYTES, M_TCCOUNT, M_TCUNSORTED,
+       T_NBINS, T_ENTRIES, L_COUNT };
+static long L[L_COUNT] = { 4, 8, 0x10, 0x60, 0x68, 0x70, 0x860, 0x888, 0x890,
+       0, 8, 16, 24, 32, 60, 64, 68, 72, 80, 88, 96, 104, 112, 120, 128, 64, 128 };
+static uint64_t rdo(uintptr_t base, int k) { return L[k] < 0 ? 0 : *(volatile uint64_t *)(base + L[k]); }
+static uint32_t rdo32(uintptr_t base, int k) { return L[k] < 0 ? 0 : *(volatile uint32_t *)(base + L[k]); }
 static uintptr_t tcache_var;   /* &tcache, libc's thread-local pointer */
 static uintptr_t malloc_initialized;   /* &__malloc_initialized */
 
@@ -69,12 +78,12 @@ static int resident(uintptr_t start, uintptr_t end) {
   return c;
 }
 
-#define BIN_AT(i) (av + 0x70 + ((i) - 1) * 16 - 16)
+#define BIN_AT(i) (av + L[A_BINS] + ((i) - 1) * 16 - 16)
 
 static void dump_state(void) {
   uintptr_t brk = (uintptr_t)sbrk(0);
-  uintptr_t top = rd(av + 0x60);
-  uintptr_t sbrk_base = rd(mpp + 96);
+  uintptr_t top = rdo(av, A_TOP);
+  uintptr_t sbrk_base = rdo(mpp, M_SBRKBASE);
   put(",\"brk\":"); puti((int64_t)(brk - heap_base));
   put(",\"heap\":[");
   int first = 1;
@@ -96,11 +105,11 @@ static void dump_state(void) {
   uintptr_t tc = tcache_var ? rd(tcache_var) : 0;
   if (tc) {
     put(",\"tcache\":{\"at\":"); putoff(tc); put(",\"counts\":[");
-    for (int i = 0; i < 64; i++) { if (i) put(","); putu(*(volatile uint16_t *)(tc + 2 * i)); }
+    for (int i = 0; i < L[T_NBINS]; i++) { if (i) put(","); putu(*(volatile uint16_t *)(tc + 2 * i)); }
     put("],\"chains\":{");
     int fc = 1;
-    for (int i = 0; i < 64; i++) {
-      uintptr_t e = rd(tc + 128 + 8 * i);
+    for (int i = 0; i < L[T_NBINS]; i++) {
+      uintptr_t e = rd(tc + L[T_ENTRIES] + 8 * i);
       if (!e) continue;
       if (!fc) put(","); fc = 0;
       put("\""); putu(i); put("\":[");
@@ -112,8 +121,8 @@ static void dump_state(void) {
   } else put(",\"tcache\":null");
   put(",\"fastbins\":{");
   first = 1;
-  for (int i = 0; i < 10; i++) {
-    uintptr_t p = rd(av + 0x10 + 8 * i);
+  for (int i = 0; i < 10 && L[A_FASTBINS] >= 0; i++) {
+    uintptr_t p = rd(av + L[A_FASTBINS] + 8 * i);
     if (!p) continue;
     if (!first) put(","); first = 0;
     put("\""); putu(i); put("\":[");
@@ -140,31 +149,31 @@ static void dump_state(void) {
     }
     put("}");
   }
-  uintptr_t lr = rd(av + 0x68);
+  uintptr_t lr = rdo(av, A_LR);
   put(",\"arena\":{\"top\":");
   if (initialized && top != BIN_AT(1)) putoff(top); else put("null");
   put(",\"last_remainder\":"); if (lr) putoff(lr); else put("null");
-  put(",\"have_fastchunks\":"); puti((int32_t)rd32(av + 8));
-  put(",\"flags\":"); puti((int32_t)rd32(av + 4));
-  put(",\"binmap\":["); for (int i = 0; i < 4; i++) { if (i) put(","); putu(rd32(av + 0x860 + 4 * i)); } put("]");
-  put(",\"system_mem\":"); putW(rd(av + 0x888));
-  put(",\"max_system_mem\":"); putW(rd(av + 0x890));
+  put(",\"have_fastchunks\":"); puti((int32_t)rdo32(av, A_HAVE_FAST));
+  put(",\"flags\":"); puti((int32_t)rdo32(av, A_FLAGS));
+  put(",\"binmap\":["); for (int i = 0; i < 4; i++) { if (i) put(","); putu(rd32(av + L[A_BINMAP] + 4 * i)); } put("]");
+  put(",\"system_mem\":"); putW(rdo(av, A_SYSMEM));
+  put(",\"max_system_mem\":"); putW(rdo(av, A_MAXSYSMEM));
   put("},\"mp\":{");
-  put("\"trim_threshold\":"); putW(rd(mpp + 0));
-  put(",\"top_pad\":"); putW(rd(mpp + 8));
-  put(",\"mmap_threshold\":"); putW(rd(mpp + 16));
-  put(",\"arena_test\":"); putW(rd(mpp + 24));
-  put(",\"arena_max\":"); putW(rd(mpp + 32));
-  put(",\"n_mmaps\":"); puti((int32_t)rd32(mpp + 60));
-  put(",\"n_mmaps_max\":"); puti((int32_t)rd32(mpp + 64));
-  put(",\"max_n_mmaps\":"); puti((int32_t)rd32(mpp + 68));
-  put(",\"no_dyn_threshold\":"); puti((int32_t)rd32(mpp + 72));
-  put(",\"mmapped_mem\":"); putW(rd(mpp + 80));
-  put(",\"max_mmapped_mem\":"); putW(rd(mpp + 88));
-  put(",\"tcache_bins\":"); putW(rd(mpp + 104));
-  put(",\"tcache_max_bytes\":"); putW(rd(mpp + 112));
-  put(",\"tcache_count\":"); putW(rd(mpp + 120));
-  put(",\"tcache_unsorted_limit\":"); putW(rd(mpp + 128));
+  put("\"trim_threshold\":"); putW(rdo(mpp, M_TRIM));
+  put(",\"top_pad\":"); putW(rdo(mpp, M_TOPPAD));
+  put(",\"mmap_threshold\":"); putW(rdo(mpp, M_MMAPTH));
+  put(",\"arena_test\":"); putW(rdo(mpp, M_ARENATEST));
+  put(",\"arena_max\":"); putW(rdo(mpp, M_ARENAMAX));
+  put(",\"n_mmaps\":"); puti((int32_t)rdo32(mpp, M_NMMAPS));
+  put(",\"n_mmaps_max\":"); puti((int32_t)rdo32(mpp, M_NMMAPSMAX));
+  put(",\"max_n_mmaps\":"); puti((int32_t)rdo32(mpp, M_MAXNMMAPS));
+  put(",\"no_dyn_threshold\":"); puti((int32_t)rdo32(mpp, M_NODYN));
+  put(",\"mmapped_mem\":"); putW(rdo(mpp, M_MMAPPED));
+  put(",\"max_mmapped_mem\":"); putW(rdo(mpp, M_MAXMMAPPED));
+  put(",\"tcache_bins\":"); putW(rdo(mpp, M_TCBINS));
+  put(",\"tcache_max_bytes\":"); putW(rdo(mpp, M_TCMAXBYTES));
+  put(",\"tcache_count\":"); putW(rdo(mpp, M_TCCOUNT));
+  put(",\"tcache_unsorted_limit\":"); putW(rdo(mpp, M_TCUNSORTED));
   put(",\"global_max_fast\":"); putW(rd(gmf));
   put(",\"perturb_byte\":"); puti((int32_t)rd32(perturb));
   put("}");
@@ -239,6 +248,10 @@ int main(int argc, char **argv) {
   dl_iterate_phdr(find_libc_tls, &tls);
   if (argc > 8 && tls) tcache_var = tls + strtoull(argv[8], 0, 0);
   if (argc > 9 && strtoull(argv[9], 0, 0)) malloc_initialized = libc + strtoull(argv[9], 0, 0);
+  if (argc > 10) {   /* the struct layout, comma-separated, in the order of the enum above */
+    const char *q = argv[10];
+    for (int k = 0; k < L_COUNT && *q; k++) { L[k] = strtol(q, (char **)&q, 0); if (*q == ',') q++; }
+  }
   /* Move the break so the heap base has the emulator's low 24 bits (gdb's 0x555555559000):
      memalign's results depend on the heap base modulo the alignment, and this makes them
      comparable for every alignment up to 16 MiB. */

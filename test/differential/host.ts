@@ -86,7 +86,7 @@ export function offsets(t: LibcTarget): string[] {
   if (!mallocOff) throw new Error(`malloc not found in ${t.libc}`);
   const tls = /^([0-9a-f]+) [bB] tcache$/m.exec(syms)?.[1];
   if (!tls) throw new Error(`thread-local 'tcache' not found in ${t.debug}`);
-  const r = ['0x' + mallocOff, sym('main_arena'), sym('mp_'), optional('global_max_fast'), optional('perturb_byte'), t.safeLinking ? '1' : '0', '0x' + tls, optional('__malloc_initialized')];
+  const r = ['0x' + mallocOff, sym('main_arena'), sym('mp_'), optional('global_max_fast'), optional('perturb_byte'), t.safeLinking ? '1' : '0', '0x' + tls, optional('__malloc_initialized'), structLayout(t.debug)];
   symCache.set(key, r);
   return r;
 }
@@ -119,4 +119,31 @@ export async function runHost(t: LibcTarget, traceFile: string): Promise<RunResu
 
 export function listFiles(dir: string, ext: string): string[] {
   return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(ext)).map((f) => join(dir, f)) : [];
+}
+
+// malloc_state, malloc_par and tcache_perthread_struct as this version lays them out, from its
+// debug info (gdb's `ptype /o`), in the order harness.c expects; -1 for a field it lacks.
+export function structLayout(debug: string): string {
+  const out = execFileSync('gdb', ['-batch', '-nx', '-ex', 'ptype /o struct malloc_state', '-ex', 'ptype /o struct malloc_par',
+    '-ex', 'ptype /o struct tcache_perthread_struct', debug], { encoding: 'utf8' });
+  const structs: Record<string, Record<string, { off: number; size: number }>> = {};
+  let cur = '';
+  for (const line of out.split('\n')) {
+    const head = /type = struct (\w+) \{/.exec(line);
+    if (head) { cur = head[1]; structs[cur] = {}; continue; }
+    const f = /^\/\*\s+(\d+)\s+\|\s+(\d+) \*\/\s+.*?\**(\w+)(\[\d+\])?;$/.exec(line);
+    if (f && cur) structs[cur][f[3]] = { off: Number(f[1]), size: Number(f[2]) };
+  }
+  const a = structs.malloc_state, m = structs.malloc_par, tc = structs.tcache_perthread_struct;
+  if (!a || !m || !tc) throw new Error(`no malloc structs in the debug info of ${debug}`);
+  const o = (st: Record<string, { off: number }>, ...names: string[]) => { for (const n of names) if (st[n]) return st[n].off; return -1; };
+  const counts = tc.counts ?? tc.num_slots;
+  return [
+    o(a, 'flags'), o(a, 'have_fastchunks'), o(a, 'fastbinsY'), o(a, 'top'), o(a, 'last_remainder'), o(a, 'bins'), o(a, 'binmap'),
+    o(a, 'system_mem'), o(a, 'max_system_mem'),
+    o(m, 'trim_threshold'), o(m, 'top_pad'), o(m, 'mmap_threshold'), o(m, 'arena_test'), o(m, 'arena_max'), o(m, 'n_mmaps'),
+    o(m, 'n_mmaps_max'), o(m, 'max_n_mmaps'), o(m, 'no_dyn_threshold'), o(m, 'mmapped_mem'), o(m, 'max_mmapped_mem'), o(m, 'sbrk_base'),
+    o(m, 'tcache_bins', 'tcache_small_bins'), o(m, 'tcache_max_bytes'), o(m, 'tcache_count'), o(m, 'tcache_unsorted_limit'),
+    counts ? counts.size / 2 : 64, o(tc, 'entries'),
+  ].join(',');
 }
