@@ -75,7 +75,7 @@ export function libc_free(s: MState, mem: number): void {
     return;
   }
   maybe_init_tcache(s);
-  _int_free(s, p, false);
+  s.withArenaOf(p, () => _int_free(s, p, false));
 }
 
 // ---- calloc ------------------------------------------------------------------------------------
@@ -130,7 +130,7 @@ export function libc_realloc(s: MState, oldmem: number, bytes: W): number {
     munmap_chunk(s, oldp);
     return newmem;
   }
-  return _int_realloc(s, oldp, oldsize, nb);
+  return s.withArenaOf(oldp, () => _int_realloc(s, oldp, oldsize, nb));
 }
 
 function mremap_chunk(s: MState, p: number, new_size: W): number {

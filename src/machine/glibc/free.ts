@@ -99,7 +99,8 @@ export function _int_free(s: MState, p: number, _haveLock: boolean): void {
     }
     if (psize >= FASTBIN_CONSOLIDATION_THRESHOLD) {
       if (s.have_fastchunks) malloc_consolidate(s);
-      if (s.chunksize(s.top) >= s.mpGet('trim_threshold')) systrim(s, s.mpGet('top_pad'));
+      // main_arena trims with brk; another arena's heap_trim (mmapped heaps) is not emulated
+      if (s.av === s.mainArena && s.chunksize(s.top) >= s.mpGet('trim_threshold')) systrim(s, s.mpGet('top_pad'));
     }
   } else {
     munmap_chunk(s, p);

@@ -42,7 +42,10 @@ export const TCACHE_TLS_OFF = -0x30;     // `tcache` sits 0x30 below the thread 
 export type Why = string[];
 
 export class MState {
-  readonly av: number;
+  // the arena of the current call: main_arena, or for free/realloc of a chunk with the
+  // NON_MAIN_ARENA bit, the one its heap_info names (arena_for_chunk)
+  av: number;
+  readonly mainArena: number;
   readonly mp: number;
   readonly gmf: number;
   readonly perturb: number;
@@ -60,7 +63,7 @@ export class MState {
 
   constructor(readonly proc: EmulatedProcess, readonly seed: number) {
     const d = proc.layout.libcData;
-    this.av = d + LIBC_OFF.main_arena;
+    this.av = this.mainArena = d + LIBC_OFF.main_arena;
     this.mp = d + LIBC_OFF.mp_;
     this.gmf = d + LIBC_OFF.global_max_fast;
     this.perturb = d + LIBC_OFF.perturb_byte;
@@ -128,6 +131,17 @@ export class MState {
   set_binmap(block: number, v: number): void { this.m.write32(this.av + AV.binmap + block * 4, v >>> 0); }
   mark_bin(i: number): void { this.set_binmap(i >> 5, this.binmap(i >> 5) | (1 << (i & 31))); }
   contiguous(): boolean { return (this.flags & 2) === 0; }
+
+  // arena_for_chunk: a chunk with NON_MAIN_ARENA belongs to the arena named by the heap_info at
+  // the start of its HEAP_MAX_SIZE-aligned heap. Runs `fn` with that arena as `av`.
+  withArenaOf<T>(p: number, fn: () => T): T {
+    if (!bit(this.r64(p + 8), NON_MAIN_ARENA)) return fn();
+    const heap = p - (p % HEAP_MAX_SIZE);
+    const saved = this.av;
+    this.av = addr(this.r64(heap));
+    this.explain && this.why.push(`chunk has NON_MAIN_ARENA: its arena is ar_ptr of the heap_info at ${'0x' + heap.toString(16)}: ${'0x' + this.av.toString(16)}`);
+    try { return fn(); } finally { this.av = saved; }
+  }
   initial_top(): number { return this.unsorted; }
 
   // ---- mp_ and friends ---------------------------------------------------------------------------
