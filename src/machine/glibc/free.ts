@@ -24,7 +24,7 @@ export function _int_free(s: MState, p: number, _haveLock: boolean): void {
   const tc_idx = csize2tidx(size);
   if (tc !== 0 && tc_idx < s.rn(s.mp + MP.tcache_bins)) {
     const e = p + 16;
-    if (s.r64(e + 8) === s.tcache_key) {
+    if (s.isTcacheKey(e + 8)) {
       const count = s.rn(s.mp + MP.tcache_count);
       let cnt = 0;
       for (let tmp = s.r64(tc + 128 + tc_idx * 8); tmp !== 0; tmp = REVEAL_PTR(s, addr(tmp)), ++cnt) {

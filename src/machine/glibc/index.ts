@@ -15,6 +15,7 @@ export function createGlibc(proc: EmulatedProcess, opts: { seed: number; version
   const s = new MState(proc, opts.seed);
   static_init(s);
   const entry = <T>(fn: () => T): T => { if (s.why.length) s.why = []; if (s.trace.length) s.trace = []; return fn(); };
+  const reset = (): void => { if (s.why.length) s.why = []; if (s.trace.length) s.trace = []; };
   const a: Allocator & { trace: MState['trace'] } = {
     get errno() { return s.errno; },
     set errno(v: number) { s.errno = v; },
@@ -22,8 +23,8 @@ export function createGlibc(proc: EmulatedProcess, opts: { seed: number; version
     get explain() { return s.explain; },
     set explain(v: boolean) { s.explain = v; },
     get trace() { return s.trace; },
-    malloc: (n: U64) => entry(() => libc_malloc(s, n)),
-    free: (p: number) => entry(() => libc_free(s, p)),
+    malloc: (n: U64) => { reset(); return libc_malloc(s, n); },
+    free: (p: number) => { reset(); libc_free(s, p); },
     calloc: (n: U64, size: U64) => entry(() => libc_calloc(s, n, size)),
     realloc: (p: number, n: U64) => entry(() => libc_realloc(s, p, n)),
     reallocarray: (p: number, n: U64, size: U64) => entry(() => {

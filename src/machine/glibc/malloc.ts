@@ -20,7 +20,7 @@ const entryAddr = (s: MState, idx: number): number => s.tcache + 128 + idx * 8;
 
 export function tcache_put(s: MState, chunk: number, idx: number): void {
   const e = chunk + 16;
-  s.w64(e + 8, s.tcache_key);
+  s.copyTcacheKey(e + 8);
   s.w64(e, PROTECT_PTR(e, s.r64(entryAddr(s, idx))));
   s.w64(entryAddr(s, idx), e);
   set_tcache_count(s, idx, tcache_count(s, idx) + 1);

@@ -71,12 +71,14 @@ export class MState {
     this.initAddr = d + LIBC_OFF.__malloc_initialized;
     this.curbrkAddr = d + LIBC_OFF.__curbrk;
     this.tcacheVar = proc.layout.tlsBase + TCACHE_TLS_OFF;
+    this.mmu = proc.mem;
   }
 
-  get m() { return this.proc.mem; }
-  r64(a: number): W { return this.m.read64(a); }
-  w64(a: number, v: W): void { this.m.write64(a, v); }
-  rn(a: number): number { const v = this.m.read64(a); return typeof v === 'number' ? v : Number(v); }   // fields that are small by construction
+  readonly mmu: EmulatedProcess['mem'];
+  get m() { return this.mmu; }
+  r64(a: number): W { return this.mmu.read64(a); }
+  w64(a: number, v: W): void { this.mmu.write64(a, v); }
+  rn(a: number): number { const v = this.mmu.read64(a); return typeof v === 'number' ? v : Number(v); }   // fields that are small by construction
 
   // ---- chunk fields (struct malloc_chunk) --------------------------------------------------
   prev_size(p: number): W { return this.r64(p); }
@@ -153,6 +155,17 @@ export class MState {
   set global_max_fast(v: W) { this.w64(this.gmf, v); }
   get perturb_byte(): number { return this.m.read32(this.perturb) | 0; }
   get tcache_key(): W { return this.r64(this.keyAddr); }
+  // The key is a random 64-bit value (a bigint in JS): compared and copied as two 32-bit
+  // halves, read from libc's tcache_key each time, so the hot path allocates nothing.
+  isTcacheKey(a: number): boolean {
+    const m = this.mmu;
+    return m.read32(a) === m.read32(this.keyAddr) && m.read32(a + 4) === m.read32(this.keyAddr + 4);
+  }
+  copyTcacheKey(a: number): void {
+    const m = this.mmu;
+    m.write32(a, m.read32(this.keyAddr));
+    m.write32(a + 4, m.read32(this.keyAddr + 4));
+  }
   get tcache(): number { return this.rn(this.tcacheVar); }
   set tcache(p: number) { this.w64(this.tcacheVar, p); }
   get initialized(): boolean { return this.m.read8(this.initAddr) !== 0; }
