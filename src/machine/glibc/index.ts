@@ -14,8 +14,8 @@ import { big, canon } from './word';
 export function createGlibc(proc: EmulatedProcess, opts: { seed: number; version?: string }): Allocator {
   const s = new MState(proc, opts.seed);
   static_init(s);
-  const entry = <T>(fn: () => T): T => { if (s.why.length) s.why = []; if (s.trace.length) s.trace = []; return fn(); };
-  const reset = (): void => { if (s.why.length) s.why = []; if (s.trace.length) s.trace = []; };
+  const reset = (): void => { s.beginCall(); if (s.why.length) s.why = []; if (s.trace.length) s.trace = []; };
+  const entry = <T>(fn: () => T): T => { reset(); return fn(); };
   const a: Allocator & { trace: MState['trace'] } = {
     get errno() { return s.errno; },
     set errno(v: number) { s.errno = v; },

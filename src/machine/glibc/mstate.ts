@@ -166,8 +166,15 @@ export class MState {
     m.write32(a, m.read32(this.keyAddr));
     m.write32(a + 4, m.read32(this.keyAddr + 4));
   }
-  get tcache(): number { return this.rn(this.tcacheVar); }
-  set tcache(p: number) { this.w64(this.tcacheVar, p); }
+  // The thread's `tcache` pointer: read once per call, as compiled glibc keeps it in a register
+  // (only glibc itself changes it during a call; the program can only between calls).
+  private tcacheCached = -1;
+  get tcache(): number {
+    if (this.tcacheCached < 0) this.tcacheCached = this.rn(this.tcacheVar);
+    return this.tcacheCached;
+  }
+  set tcache(p: number) { this.w64(this.tcacheVar, p); this.tcacheCached = p; }
+  beginCall(): void { this.tcacheCached = -1; }
   get initialized(): boolean { return this.m.read8(this.initAddr) !== 0; }
 
   // ---- the libc wrappers around brk/mmap the allocator uses -------------------------------
