@@ -2,12 +2,12 @@
 // memalign family, mallopt and malloc_trim, with ptmalloc_init and the tcache set-up where the
 // real ones do them.
 import {
-  AV, CHUNK_HDR_SZ, DEFAULT_MMAP_THRESHOLD_MAX, HEAP_MAX_SIZE, IS_MMAPPED, MALLOC_ALIGNMENT, MINSIZE, MP, MState,
+  AV, CHUNK_HDR_SZ, DEFAULT_MMAP_THRESHOLD_MAX, HEAP_MAX_SIZE, IS_MMAPPED, MALLOC_ALIGNMENT, MINSIZE, MP, MState, NON_MAIN_ARENA,
   PAGESIZE, PREV_INUSE, PTRDIFF_MAX, SIZE_SZ, checked_request2size, csize2tidx,
 } from './mstate';
 import { _int_malloc, malloc_consolidate, tcache_count, tcache_get, tcache_init, unlink_chunk } from './malloc';
 import { _int_free, munmap_chunk, mtrim } from './free';
-import { add, addr, big, canon, hex, mask7, sub, type W } from './word';
+import { add, addr, big, bit, canon, hex, mask7, sub, type W } from './word';
 
 // ---- initialisation ---------------------------------------------------------------------------
 export function ptmalloc_init(s: MState): void {
@@ -51,7 +51,7 @@ export function libc_malloc(s: MState, bytes: W): number {
   const tc_idx = csize2tidx(tbytes);
   maybe_init_tcache(s);
   if (tc_idx < s.rn(s.mp + MP.tcache_bins) && s.tcache !== 0 && tcache_count(s, tc_idx) > 0) {
-    const n = tcache_count(s, tc_idx);
+    const n = s.explain ? tcache_count(s, tc_idx) : 0;
     const p = tcache_get(s, tc_idx);
     s.explain && s.why.push(`tcache_get: bin ${tc_idx} (chunk ${hex(tbytes)}) had ${n} chunk${n === 1 ? '' : 's'}`);
     return p;
@@ -75,7 +75,8 @@ export function libc_free(s: MState, mem: number): void {
     return;
   }
   maybe_init_tcache(s);
-  s.withArenaOf(p, () => _int_free(s, p, false));
+  if (!bit(s.size_nomask(p), NON_MAIN_ARENA)) _int_free(s, p, false);   // (no closure on the common path)
+  else s.withArenaOf(p, () => _int_free(s, p, false));
 }
 
 // ---- calloc ------------------------------------------------------------------------------------

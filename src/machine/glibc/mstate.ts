@@ -226,6 +226,10 @@ export function request2size(req: W): W {
 }
 // 0 when the request is beyond PTRDIFF_MAX (the caller sets ENOMEM)
 export function checked_request2size(req: W): W {
+  if (typeof req === 'number') {   // a safe integer is far below PTRDIFF_MAX
+    const r = req + SIZE_SZ + MALLOC_ALIGN_MASK;
+    return r < MINSIZE ? MINSIZE : r - (r % 16);
+  }
   if (req > PTRDIFF_MAX) return 0;
   return request2size(req);
 }
