@@ -36,6 +36,9 @@ export interface Allocator {
   errno: number;
   why: string[];                       // the path of the last call, in words
   explain: boolean;                    // build `why` (on by default; off when nobody reads it)
+  // structured events of the last call (sysmalloc, malloc_consolidate, systrim, tcache_put/get,
+  // a chunk entering a bin): the debugger's allocator breakpoints
+  trace: { fn: string; event: string; chunk?: number; size?: number; bin?: string }[];
   malloc(n: U64): number;
   free(p: number): void;
   calloc(n: U64, size: U64): number;
