@@ -39,11 +39,12 @@ export function tcache_get(s: MState, idx: number): number {
 }
 
 export function tcache_init(s: MState): void {
+  s.explain && s.why.push('tcache_init: the first call allocates the tcache_perthread_struct (a 0x290 chunk)');
   const victim = _int_malloc(s, 0x280);
   if (victim) {
     s.tcache = victim;
     s.m.fill(victim, 0, 0x280);
-    s.explain && s.why.push(`tcache_init: tcache_perthread_struct at ${hex(victim - 16)} (chunk 0x290)`);
+    s.explain && s.why.push(`tcache_init: tcache_perthread_struct at ${hex(victim - 16)}; now the request itself`);
   }
 }
 
