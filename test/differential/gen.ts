@@ -102,7 +102,9 @@ export function generate(profile: Profile, seed: number, nops: number): Op[] {
       const a = r.pick([0n, 1n, 8n, 16n, 24n, 32n, 48n, 64n, 256n, 4096n, 65536n, 3n]);
       // aligned requests stay below the mmap threshold: an mmapped chunk's alignment slack depends
       // on where the kernel put the mapping, which differs between any two processes
-      alloc({ op: kind, i, a, n: n > 0x10000n ? B(r.int(1, 5000)) : n });
+      // (and memalign's own padded request, n + a + MINSIZE, must stay below it too)
+      const m = n > 0x10000n ? B(r.int(1, 5000)) : n;
+      alloc({ op: kind, i, a, n: kind !== 'posix_memalign' && kind !== 'memalign' && kind !== 'aligned_alloc' ? m : (m + a + 64n >= 0x20000n ? 0x20000n - a - 64n - B(r.int(0, 4096)) : m) });
     }
     // requests that fail leave the slot NULL (or, for posix_memalign, untouched): not live
     const last = ops[ops.length - 1];
