@@ -7,6 +7,7 @@ export const USAGE = `usage: heapstep run FILE [--jsonl | --quiet] [options]
 
   --jsonl              one JSON event per line (ORACLE.md's step schema), then an exit event
   --quiet              only the program's own output, and a fatal signal's message on stderr
+  --no-why             leave out the allocator's narration (the why of each call): faster
   --max-steps N        stop a runaway program after N steps (default 50000000)
   --arch x86_64|i386   --ram SIZE   --swap SIZE   --overcommit 0|1|2
   --aslr on|off        --seed N     --stdio-buffers off|on|pipe|tty   --glibc 2.36
@@ -36,7 +37,7 @@ export function configOverridesFromArgs(args: string[]): { overrides: Partial<Ma
       case '--stdio-buffers': { const v = val(i, a); if (!['off', 'on', 'pipe', 'tty'].includes(v)) throw new Error(`--stdio-buffers: off, on, pipe or tty`); o.stdioBuffers = v as StdioBuffers; i++; break; }
       case '--glibc': { const v = val(i, a); if (v !== '2.36') throw new Error(`--glibc: only the 2.36 profile exists`); o.glibc = v; i++; break; }
       default:
-        if (a.startsWith('--') && a !== '--jsonl' && a !== '--quiet') throw new Error(`unknown option ${a}`);
+        if (a.startsWith('--') && a !== '--jsonl' && a !== '--quiet' && a !== '--no-why') throw new Error(`unknown option ${a}`);
     }
   }
   return { overrides: o, maxSteps };

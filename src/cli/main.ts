@@ -34,7 +34,7 @@ function main(argv: string[]): number {
   const sc = loaded.scenario;
   for (const d of sc.diagnostics) if (!jsonl) err(formatDiagnostic(d) + '\n');
   printer = jsonl ? new JsonlPrinter(sc, out) : new TextPrinter(sc, out, err, quiet);
-  if (quiet) sc.glibc.explain = false;   // nobody reads the narration
+  if (quiet || rest.includes('--no-why')) sc.glibc.explain = false;   // nobody reads the narration
   const reason = sc.interp.run(maxSteps);
   if (reason === 'limit') {
     const l = sc.interp.loc;

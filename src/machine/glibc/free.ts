@@ -6,7 +6,7 @@ import {
 import { PROTECT_PTR, REVEAL_PTR, malloc_consolidate, tcache_count, tcache_put, unlink_chunk } from './malloc';
 import { add, addr, hex, neg, sub, type W } from './word';
 
-const misaligned = (p: W): boolean => (typeof p === 'number' ? p % 16 !== 0 : (p & 15n) !== 0n);
+const misaligned = (p: W): boolean => (typeof p === 'number' ? (p & 15) !== 0 : (p & 15n) !== 0n);
 
 export function free_perturb(s: MState, p: number, n: W): void {
   const pb = s.perturb_byte;
@@ -40,7 +40,12 @@ export function _int_free(s: MState, p: number, _haveLock: boolean): void {
       return;
     }
   }
+  _int_free_merge(s, p, size);
+}
 
+// The rest of _int_free, for a chunk that did not go to the tcache: a fastbin, or merged with
+// its free neighbours into the unsorted bin or top, then perhaps a consolidation and a trim.
+export function _int_free_merge(s: MState, p: number, size: W): void {
   if (size <= s.global_max_fast) {   // TRIM_FASTBINS is 0: even a chunk bordering top goes to its fastbin
     const next = addr(add(p, size));
     if (s.size_nomask(next) <= CHUNK_HDR_SZ || s.chunksize(next) >= s.system_mem) s.abort('free(): invalid next size (fast)', '_int_free');
@@ -73,11 +78,11 @@ export function _int_free(s: MState, p: number, _haveLock: boolean): void {
       p = addr(sub(p, prevsize));
       if (s.chunksize(p) !== prevsize) s.abort('corrupted size vs. prev_size while consolidating', '_int_free');
       unlink_chunk(s, p);
-      parts.push(`backward with ${hex(p)}`);
+      s.explain && parts.push(`backward with ${hex(p)}`);
     }
     if (nextchunk !== s.top) {
       const nextinuse = s.inuse_bit_at_offset(nextchunk, nextsize);
-      if (!nextinuse) { unlink_chunk(s, nextchunk); psize = add(psize, nextsize); parts.push(`forward with ${hex(nextchunk)}`); }
+      if (!nextinuse) { unlink_chunk(s, nextchunk); psize = add(psize, nextsize); s.explain && parts.push(`forward with ${hex(nextchunk)}`); }
       else s.clear_inuse_bit_at_offset(nextchunk, 0);
       const bck = s.unsorted;
       const fwd = addr(s.fd(bck));

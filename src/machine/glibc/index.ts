@@ -3,6 +3,9 @@ import type { EmulatedProcess } from '../process';
 import type { U64 } from '../memory/types';
 import type { Allocator } from './types';
 import { MState } from './mstate';
+import { DONE, TO_INT_MALLOC, fastFree, fastMalloc } from './fastpath';
+import { _int_malloc } from './malloc';
+import { _int_free_merge } from './free';
 import {
   libc_calloc, libc_free, libc_malloc, libc_mallopt, libc_malloc_trim, libc_pvalloc, libc_realloc, malloc_usable_size,
   mid_memalign, posix_memalign, ptmalloc_init, static_init,
@@ -23,8 +26,22 @@ export function createGlibc(proc: EmulatedProcess, opts: { seed: number; version
     get explain() { return s.explain; },
     set explain(v: boolean) { s.explain = v; },
     get trace() { return s.trace; },
-    malloc: (n: U64) => { reset(); return libc_malloc(s, n); },
-    free: (p: number) => { reset(); libc_free(s, p); },
+    malloc: (n: U64) => {
+      reset();
+      if (!s.explain && typeof n === 'number') {
+        const e = fastMalloc(s, n);
+        if (e >= 0) return e;
+        if (e === TO_INT_MALLOC) return _int_malloc(s, n);
+      }
+      return libc_malloc(s, n);
+    },
+    free: (p: number) => {
+      reset();
+      const r = s.explain ? -1 : fastFree(s, p);
+      if (r === DONE) return;
+      if (r > 0) _int_free_merge(s, p - 16, r);
+      else libc_free(s, p);
+    },
     calloc: (n: U64, size: U64) => entry(() => libc_calloc(s, n, size)),
     realloc: (p: number, n: U64) => entry(() => libc_realloc(s, p, n)),
     reallocarray: (p: number, n: U64, size: U64) => entry(() => {

@@ -12,7 +12,7 @@ const alignUp = (v: W, a: number): W => { const r = add(v, a - 1); return typeof
 // ---- tcache -----------------------------------------------------------------------------------
 export const PROTECT_PTR = (pos: number, ptr: W): W => xor(shr(pos, 12), ptr);
 export const REVEAL_PTR = (s: MState, pos: number): W => PROTECT_PTR(pos, s.r64(pos));
-const misaligned = (p: W): boolean => (typeof p === 'number' ? p % 16 !== 0 : (p & 15n) !== 0n);
+const misaligned = (p: W): boolean => (typeof p === 'number' ? (p & 15) !== 0 : (p & 15n) !== 0n);
 
 export function tcache_count(s: MState, idx: number): number { return s.m.read16(s.tcache + idx * 2); }
 function set_tcache_count(s: MState, idx: number, n: number): void { s.m.write16(s.tcache + idx * 2, n & 0xffff); }

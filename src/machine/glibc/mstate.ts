@@ -5,6 +5,7 @@
 // through the MMU like any other bytes: this object holds addresses, never a copy of state.
 import type { EmulatedProcess } from '../process';
 import { MachineSignal } from '../signals';
+import { Mmu } from '../memory/mmu';
 import { add, addr, andLow, bit, mask7, sub, type W } from './word';
 
 export const SIZE_SZ = 8;
@@ -72,9 +73,12 @@ export class MState {
     this.curbrkAddr = d + LIBC_OFF.__curbrk;
     this.tcacheVar = proc.layout.tlsBase + TCACHE_TLS_OFF;
     this.mmu = proc.mem;
+    this.tlbMmu = proc.mem instanceof Mmu ? proc.mem : null;
   }
 
   readonly mmu: EmulatedProcess['mem'];
+  // the MMU itself when the process has one, for the fast path's TLB lookups (fastpath.ts)
+  readonly tlbMmu: Mmu | null;
   get m() { return this.mmu; }
   r64(a: number): W { return this.mmu.read64(a); }
   w64(a: number, v: W): void { this.mmu.write64(a, v); }
@@ -88,12 +92,13 @@ export class MState {
   set_head(p: number, v: W): void { this.w64(p + 8, v); }
   set_head_size(p: number, s: W): void {
     const old = this.r64(p + 8);
-    const flags = typeof old === 'number' ? old % 8 : Number(old & 7n);
+    const flags = typeof old === 'number' ? old & 7 : Number(old & 7n);
     this.w64(p + 8, add(mask7(s), flags | andLow(s, 7)));
   }
   set_foot(p: number, s: W): void { this.w64(addr(add(p, s)), s); }
-  prev_inuse(p: number): number { return bit(this.r64(p + 8), PREV_INUSE); }
-  is_mmapped(p: number): number { return bit(this.r64(p + 8), IS_MMAPPED); }
+  // the flag bits are in the low half of the size word: one 32-bit read, never a bigint
+  prev_inuse(p: number): number { return this.mmu.read32(p + 8) & PREV_INUSE; }
+  is_mmapped(p: number): number { return (this.mmu.read32(p + 8) & IS_MMAPPED) >>> 1; }
   fd(p: number): W { return this.r64(p + 16); }
   bk(p: number): W { return this.r64(p + 24); }
   fd_nextsize(p: number): W { return this.r64(p + 32); }
@@ -222,13 +227,13 @@ export const csize2tidx = (x: W): number => (typeof x === 'number' ? Math.floor(
 export function request2size(req: W): W {
   const r = add(add(req, SIZE_SZ), MALLOC_ALIGN_MASK);
   if (r < MINSIZE) return MINSIZE;
-  return typeof r === 'number' ? r - (r % 16) : r & ~15n;
+  return typeof r === 'number' ? r - (r & 15) : r & ~15n;
 }
 // 0 when the request is beyond PTRDIFF_MAX (the caller sets ENOMEM)
 export function checked_request2size(req: W): W {
   if (typeof req === 'number') {   // a safe integer is far below PTRDIFF_MAX
     const r = req + SIZE_SZ + MALLOC_ALIGN_MASK;
-    return r < MINSIZE ? MINSIZE : r - (r % 16);
+    return r < MINSIZE ? MINSIZE : r - (r & 15);
   }
   if (req > PTRDIFF_MAX) return 0;
   return request2size(req);

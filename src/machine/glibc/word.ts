@@ -19,9 +19,14 @@ export function sub(a: W, b: W): W {
   if (typeof a === 'number' && typeof b === 'number') { const r = a - b; if (r >= 0) return r; }
   return canon(big(a) - big(b));
 }
-export function mask7(s: W): W { return typeof s === 'number' ? s - (s % 8) : s & ~7n; }
-export function bit(s: W, b: number): number { return typeof s === 'number' ? Math.floor(s / b) % 2 : Number((s >> BigInt(Math.log2(b))) & 1n); }
-export function andLow(s: W, m: number): number { return typeof s === 'number' ? s % (m + 1) : Number(s & BigInt(m)); }
+// (On a number, `& 7` sees the low 32 bits, which hold the low 3: no floating-point modulo.)
+export function mask7(s: W): W { return typeof s === 'number' ? s - (s & 7) : s & ~7n; }
+export function bit(s: W, b: number): number {
+  if (typeof s === 'number') return b <= 0x40000000 ? ((s & b) !== 0 ? 1 : 0) : Math.floor(s / b) % 2;
+  return Number((s >> BigInt(Math.log2(b))) & 1n);
+}
+// s & m for a mask m of low bits (m + 1 a power of two)
+export function andLow(s: W, m: number): number { return typeof s === 'number' ? (m < 0x40000000 ? s & m : s % (m + 1)) : Number(s & BigInt(m)); }
 const TWO32 = 4294967296;
 export function xor(a: W, b: W): W {
   if (typeof a === 'number' && typeof b === 'number') {
@@ -31,7 +36,8 @@ export function xor(a: W, b: W): W {
   }
   return canon(big(a) ^ big(b));
 }
-export function shr(a: W, n: number): W { return typeof a === 'number' ? Math.floor(a / 2 ** n) : canon(a >> BigInt(n)); }
+const POW2 = Array.from({ length: 64 }, (_, i) => 2 ** i);   // (2 ** n is a runtime call when n varies)
+export function shr(a: W, n: number): W { return typeof a === 'number' ? Math.floor(a / POW2[n]) : canon(a >> BigInt(n)); }
 export function mul(a: W, b: W): W {
   if (typeof a === 'number' && typeof b === 'number') { const r = a * b; if (r <= MAX) return r; }
   return canon(big(a) * big(b));

@@ -42,9 +42,7 @@ export function pageWalk(mm: Mm, va: number): PageWalk {
     table = Mmu.frameOf(e);
     if (l === mmu.levels - 1) { present = true; pa = table * 4096 + (va % 4096); }
   }
-  const vpn = Math.floor(va / 4096);
-  const s = vpn & (mmu.tlbTag.length - 1);
-  return { va, levels, present, pa, swapped, vma: mm.vmas.find(va), tlb: mmu.tlbTag[s] === vpn ? 'hit' : 'miss' };
+  return { va, levels, present, pa, swapped, vma: mm.vmas.find(va), tlb: mmu.tlbHolds(va) ? 'hit' : 'miss' };
 }
 
 export function pageWalkText(mm: Mm, va: number): string {

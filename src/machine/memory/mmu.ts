@@ -11,7 +11,11 @@ export const PTE_PROTNONE = 0x100;   // Linux's _PAGE_PROTNONE: a resident page 
 export const PTE_SWAP = 0x200;       // a non-present entry holding a swap slot (bits 12..)
 export const NX_HIGH = 0x80000000;   // bit 63, in the high half of a 64-bit entry
 
+// A first-level data TLB of 64 entries backed by a second-level one of 1024 (as an x86 core's
+// L1 dTLB and STLB): a miss in both is a page walk, counted in `misses`.
 const TLB_SIZE = 64;
+const STLB_SIZE = 1024;
+const WALK_CACHE = 16;
 const TWO32 = 4294967296;
 
 export type FaultHandler = (va: number, write: boolean) => void;
@@ -23,6 +27,9 @@ export class Mmu implements VirtualMemory, MemoryInspector {
   readonly tlbTag = new Float64Array(TLB_SIZE).fill(-1);
   readonly tlbFrame = new Int32Array(TLB_SIZE);
   readonly tlbWrite = new Uint8Array(TLB_SIZE);
+  private readonly stlbTag = new Float64Array(STLB_SIZE).fill(-1);
+  private readonly stlbFrame = new Int32Array(STLB_SIZE);
+  private readonly stlbWrite = new Uint8Array(STLB_SIZE);
   hits = 0;
   misses = 0;
   readonly levels: number;
@@ -62,16 +69,20 @@ export class Mmu implements VirtualMemory, MemoryInspector {
     return { lo: ((frame % 1048576) * 4096 + (flags & 0xfff)) >>> 0, hi: (Math.floor(frame / 1048576) | (nx ? NX_HIGH : 0)) >>> 0 };
   }
 
-  // Page tables are never freed, so the leaf table of a region, once found, stays valid:
-  // remembering the last one makes sequential touches walk once per 2 MiB (4 MiB on i386).
-  private leafKey = -1;
-  private leafTable = -1;
-  resetWalkCache(): void { this.leafKey = -1; }
+  // Page tables are never freed, so the leaf table of a region, once found, stays valid: a
+  // small direct-mapped cache of them (as the paging-structure caches of a real MMU) makes a
+  // TLB miss one read of the leaf entry, even when the heap, libc's data and the stack take
+  // turns.
+  private readonly walkKey = new Float64Array(WALK_CACHE).fill(-1);
+  private readonly walkTable = new Float64Array(WALK_CACHE);
+  resetWalkCache(): void { this.walkKey.fill(-1); }
+  private regionOf(va: number): number { return this.levels === 4 ? Math.floor(va / 2097152) : Math.floor(va / 4194304); }
 
   // The leaf table's frame for va (-1 when a level is missing and not `create`d).
   leafT(va: number, create: boolean): number {
-    const key = this.levels === 4 ? Math.floor(va / 2097152) : Math.floor(va / 4194304);
-    if (key === this.leafKey) return this.leafTable;
+    const key = this.regionOf(va);
+    const w = key & (WALK_CACHE - 1);
+    if (this.walkKey[w] === key) return this.walkTable[w];
     const l = this.leaf(va, create);
     return l ? l.frame : -1;
   }
@@ -88,8 +99,9 @@ export class Mmu implements VirtualMemory, MemoryInspector {
 
   // The leaf table frame and index for va; creates missing tables when `create`.
   leaf(va: number, create: boolean): { frame: number; idx: number } | null {
-    const key = this.levels === 4 ? Math.floor(va / 2097152) : Math.floor(va / 4194304);
-    if (key === this.leafKey) return { frame: this.leafTable, idx: this.index(va, this.levels - 1) };
+    const key = this.regionOf(va);
+    const w = key & (WALK_CACHE - 1);
+    if (this.walkKey[w] === key) return { frame: this.walkTable[w], idx: this.index(va, this.levels - 1) };
     let table = this.cr3;
     for (let l = 0; l < this.levels - 1; l++) {
       const idx = this.index(va, l);
@@ -101,7 +113,7 @@ export class Mmu implements VirtualMemory, MemoryInspector {
         table = f;
       } else table = Mmu.frameOf(e);
     }
-    this.leafKey = key; this.leafTable = table;
+    this.walkKey[w] = key; this.walkTable[w] = table;
     return { frame: table, idx: this.index(va, this.levels - 1) };
   }
 
@@ -119,11 +131,25 @@ export class Mmu implements VirtualMemory, MemoryInspector {
     const vpn = Math.floor(va / 4096);
     const s = vpn & (TLB_SIZE - 1);
     if (this.tlbTag[s] === vpn) this.tlbTag[s] = -1;
+    const s2 = vpn & (STLB_SIZE - 1);
+    if (this.stlbTag[s2] === vpn) this.stlbTag[s2] = -1;
   }
-  flushTlb(): void { this.tlbTag.fill(-1); }
+  flushTlb(): void { this.tlbTag.fill(-1); this.stlbTag.fill(-1); }
+  // whether a translation of va is cached (either level), for the page-walk view
+  tlbHolds(va: number): boolean {
+    const vpn = Math.floor(va / 4096);
+    return this.tlbTag[vpn & (TLB_SIZE - 1)] === vpn || this.stlbTag[vpn & (STLB_SIZE - 1)] === vpn;
+  }
 
   // ---- translation -----------------------------------------------------------------------
   private tlbFill(va: number, vpn: number, write: boolean): number {
+    const s = vpn & (TLB_SIZE - 1), s2 = vpn & (STLB_SIZE - 1);
+    if (this.stlbTag[s2] === vpn && (!write || this.stlbWrite[s2])) {
+      this.hits++;
+      const f = this.stlbFrame[s2];
+      this.tlbTag[s] = vpn; this.tlbFrame[s] = f; this.tlbWrite[s] = this.stlbWrite[s2];
+      return f;
+    }
     this.misses++;
     const wide = this.entrySize === 8;
     const idx = wide ? vpn & 511 : vpn & 1023;
@@ -138,16 +164,27 @@ export class Mmu implements VirtualMemory, MemoryInspector {
           if ((lo & want) !== want) { lo = (lo | want) >>> 0; dv.setUint32(off, lo, true); }
           const hi = wide ? dv.getUint32(off + 4, true) : 0;
           const f = (hi & 0xfffff) * 1048576 + (lo >>> 12);
-          const s = vpn & (TLB_SIZE - 1);
-          this.tlbTag[s] = vpn;
-          this.tlbFrame[s] = f;
-          this.tlbWrite[s] = (lo & PTE_RW) && (lo & PTE_D) ? 1 : 0;
+          const w = (lo & PTE_RW) && (lo & PTE_D) ? 1 : 0;
+          this.tlbTag[s] = vpn; this.tlbFrame[s] = f; this.tlbWrite[s] = w;
+          this.stlbTag[s2] = vpn; this.stlbFrame[s2] = f; this.stlbWrite[s2] = w;
           return f;
         }
       }
       this.fault(va, write);     // maps the page or throws SIGSEGV / SIGKILL
     }
     throw new Error(`internal: page fault at 0x${va.toString(16)} did not resolve`);
+  }
+
+  // The frame of `va` when either TLB level already holds it (for a write: writable and
+  // dirty), else -1. No side effect: callers that find every page they need here may skip the
+  // per-access translation, since a hit changes nothing but the hit counter (they add to it).
+  tlbPeek(va: number, write: boolean): number {
+    const vpn = Math.floor(va / 4096);
+    const s = vpn & (TLB_SIZE - 1);
+    if (this.tlbTag[s] === vpn && (!write || this.tlbWrite[s])) return this.tlbFrame[s];
+    const s2 = vpn & (STLB_SIZE - 1);
+    if (this.stlbTag[s2] === vpn && (!write || this.stlbWrite[s2])) return this.stlbFrame[s2];
+    return -1;
   }
 
   private rframe(va: number): number {
@@ -204,7 +241,7 @@ export class Mmu implements VirtualMemory, MemoryInspector {
   }
   write64(va: number, v: U64): void {
     let lo: number, hi: number;
-    if (typeof v === 'number' && v >= 0 && v <= Number.MAX_SAFE_INTEGER) { lo = v % TWO32; hi = Math.floor(v / TWO32); }
+    if (typeof v === 'number' && v >= 0 && v <= Number.MAX_SAFE_INTEGER) { lo = v >>> 0; hi = (v - lo) / TWO32; }
     else { const b = BigInt.asUintN(64, BigInt(v)); lo = Number(b & 0xffffffffn); hi = Number(b >> 32n); }
     if ((va & 4095) > 4088) { this.write32(va, lo); this.write32(va + 4, hi); return; }
     const f = this.wframe(va);
