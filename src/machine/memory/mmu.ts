@@ -27,6 +27,9 @@ export class Mmu implements VirtualMemory, MemoryInspector {
   readonly tlbTag = new Float64Array(TLB_SIZE).fill(-1);
   readonly tlbFrame = new Int32Array(TLB_SIZE);
   readonly tlbWrite = new Uint8Array(TLB_SIZE);
+  // the host bytes behind each first-level entry, so a hit is one lookup, not three
+  private readonly tlbView: DataView[];
+  private readonly tlbOff = new Int32Array(TLB_SIZE);
   private readonly stlbTag = new Float64Array(STLB_SIZE).fill(-1);
   private readonly stlbFrame = new Int32Array(STLB_SIZE);
   private readonly stlbWrite = new Uint8Array(STLB_SIZE);
@@ -37,6 +40,7 @@ export class Mmu implements VirtualMemory, MemoryInspector {
 
   constructor(readonly phys: PhysicalMemory, readonly arch: 'x86_64' | 'i386',
               public fault: FaultHandler, public allocTable: () => number) {
+    this.tlbView = new Array<DataView>(TLB_SIZE).fill(new DataView(new ArrayBuffer(8)));
     this.levels = arch === 'x86_64' ? 4 : 2;
     this.entrySize = arch === 'x86_64' ? 8 : 4;
   }
@@ -148,6 +152,7 @@ export class Mmu implements VirtualMemory, MemoryInspector {
       this.hits++;
       const f = this.stlbFrame[s2];
       this.tlbTag[s] = vpn; this.tlbFrame[s] = f; this.tlbWrite[s] = this.stlbWrite[s2];
+      this.tlbView[s] = this.phys.views[f >>> 8]; this.tlbOff[s] = (f & 255) << 12;
       return f;
     }
     this.misses++;
@@ -166,6 +171,7 @@ export class Mmu implements VirtualMemory, MemoryInspector {
           const f = (hi & 0xfffff) * 1048576 + (lo >>> 12);
           const w = (lo & PTE_RW) && (lo & PTE_D) ? 1 : 0;
           this.tlbTag[s] = vpn; this.tlbFrame[s] = f; this.tlbWrite[s] = w;
+          this.tlbView[s] = this.phys.views[f >>> 8]; this.tlbOff[s] = (f & 255) << 12;
           this.stlbTag[s2] = vpn; this.stlbFrame[s2] = f; this.stlbWrite[s2] = w;
           return f;
         }
@@ -219,21 +225,30 @@ export class Mmu implements VirtualMemory, MemoryInspector {
     this.phys.views[f >>> 8].setUint16(((f & 255) << 12) | (va & 4095), v, true);
   }
   read32(va: number): number {
-    if ((va & 4095) > 4092) return (this.read16(va) + this.read16(va + 2) * 65536) >>> 0;
-    const f = this.rframe(va);
-    return this.phys.views[f >>> 8].getUint32(((f & 255) << 12) | (va & 4095), true);
+    const o = va & 4095;
+    if (o > 4092) return (this.read16(va) + this.read16(va + 2) * 65536) >>> 0;
+    const vpn = Math.floor(va / 4096), s = vpn & (TLB_SIZE - 1);
+    if (this.tlbTag[s] === vpn) { this.hits++; return this.tlbView[s].getUint32(this.tlbOff[s] | o, true); }
+    const f = this.tlbFill(va, vpn, false);
+    return this.phys.views[f >>> 8].getUint32(((f & 255) << 12) | o, true);
   }
   write32(va: number, v: number): void {
-    if ((va & 4095) > 4092) { this.write16(va, v & 0xffff); this.write16(va + 2, (v >>> 16) & 0xffff); return; }
-    const f = this.wframe(va);
-    this.phys.views[f >>> 8].setUint32(((f & 255) << 12) | (va & 4095), v >>> 0, true);
+    const o = va & 4095;
+    if (o > 4092) { this.write16(va, v & 0xffff); this.write16(va + 2, (v >>> 16) & 0xffff); return; }
+    const vpn = Math.floor(va / 4096), s = vpn & (TLB_SIZE - 1);
+    if (this.tlbTag[s] === vpn && this.tlbWrite[s]) { this.hits++; this.tlbView[s].setUint32(this.tlbOff[s] | o, v >>> 0, true); return; }
+    const f = this.tlbFill(va, vpn, true);
+    this.phys.views[f >>> 8].setUint32(((f & 255) << 12) | o, v >>> 0, true);
   }
   read64(va: number): U64 {
+    const o = va & 4095;
     let lo: number, hi: number;
-    if ((va & 4095) > 4088) { lo = this.read32(va); hi = this.read32(va + 4); }
+    if (o > 4088) { lo = this.read32(va); hi = this.read32(va + 4); }
     else {
-      const f = this.rframe(va);
-      const dv = this.phys.views[f >>> 8], off = ((f & 255) << 12) | (va & 4095);
+      const vpn = Math.floor(va / 4096), s = vpn & (TLB_SIZE - 1);
+      let dv: DataView, off: number;
+      if (this.tlbTag[s] === vpn) { this.hits++; dv = this.tlbView[s]; off = this.tlbOff[s] | o; }
+      else { const f = this.tlbFill(va, vpn, false); dv = this.phys.views[f >>> 8]; off = ((f & 255) << 12) | o; }
       lo = dv.getUint32(off, true); hi = dv.getUint32(off + 4, true);
     }
     if (hi < 0x200000) return hi * TWO32 + lo;
@@ -243,9 +258,12 @@ export class Mmu implements VirtualMemory, MemoryInspector {
     let lo: number, hi: number;
     if (typeof v === 'number' && v >= 0 && v <= Number.MAX_SAFE_INTEGER) { lo = v >>> 0; hi = (v - lo) / TWO32; }
     else { const b = BigInt.asUintN(64, BigInt(v)); lo = Number(b & 0xffffffffn); hi = Number(b >> 32n); }
-    if ((va & 4095) > 4088) { this.write32(va, lo); this.write32(va + 4, hi); return; }
-    const f = this.wframe(va);
-    const dv = this.phys.views[f >>> 8], off = ((f & 255) << 12) | (va & 4095);
+    const o = va & 4095;
+    if (o > 4088) { this.write32(va, lo); this.write32(va + 4, hi); return; }
+    const vpn = Math.floor(va / 4096), s = vpn & (TLB_SIZE - 1);
+    let dv: DataView, off: number;
+    if (this.tlbTag[s] === vpn && this.tlbWrite[s]) { this.hits++; dv = this.tlbView[s]; off = this.tlbOff[s] | o; }
+    else { const f = this.tlbFill(va, vpn, true); dv = this.phys.views[f >>> 8]; off = ((f & 255) << 12) | o; }
     dv.setUint32(off, lo, true); dv.setUint32(off + 4, hi, true);
   }
   readBytes(va: number, n: number): Uint8Array {
