@@ -11,6 +11,8 @@ import { scopes, variables, VariableStore } from './variables';
 import { evaluate } from './evaluate';
 import { readMemory, writeMemory } from './memory';
 import { EXCEPTION_FILTERS } from './exceptions';
+import { stateRequest } from './state-request';
+import { STATE_REQUEST } from '../protocol/state';
 
 export const THREAD_ID = 1;
 
@@ -137,6 +139,11 @@ export class HeapStepSession extends LoggingDebugSession {
       this.sendResponse(response);
       this.sendEvent({ event: 'invalidated', seq: 0, type: 'event', body: { areas: ['variables'] } } as DebugProtocol.InvalidatedEvent);
     });
+  }
+
+  protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
+    if (command === STATE_REQUEST) return this.guard(response, () => { response.body = stateRequest(this.runtime, args as { address?: number }); this.sendResponse(response); });
+    super.customRequest(command, response, args);
   }
 
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {

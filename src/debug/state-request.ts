@@ -1,0 +1,176 @@
+// The custom request `heapstep/state`: one snapshot of the heap, the bins, the address space,
+// a page walk and the timeline, for the webviews. Built only from side-effect-free reads (the
+// allocator's views, the inspector, the process's counters and page walk), so asking for it
+// never faults a page in, fills the TLB or changes RSS.
+import type { Scenario } from '../machine/scenario';
+import type { OracleState } from '../machine/glibc/types';
+import type {
+  BinEntry, BinKind, BinList, Bins, Chunk, ChunkBin, ChunkLink, HeapState, Mapping, PageWalkState, StateRequestArgs, TimelinePoint,
+} from '../protocol/state';
+import type { HeapStepRuntime } from './runtime';
+
+const TCACHE_LIST = 64;      // glibc's tcache chains never exceed 65535, but a view needs no more
+const LIST_LIMIT = 10000;    // a corrupted (cyclic) doubly-linked list must not hang the view
+
+// What a scenario's views remember between stops: the timeline, and each chunk's look at the
+// previous stop (for the change highlight).
+interface Memo {
+  timeline: Map<number, TimelinePoint>;
+  lastStep: number;
+  basis: Map<number, string>;      // chunks at the stop before `lastStep`
+  current: Map<number, string>;    // chunks at `lastStep`
+}
+const memos = new WeakMap<Scenario, Memo>();
+
+function memoOf(sc: Scenario): Memo {
+  let m = memos.get(sc);
+  if (!m) { m = { timeline: new Map(), lastStep: -1, basis: new Map(), current: new Map() }; memos.set(sc, m); }
+  return m;
+}
+
+const hexOf = (b: Uint8Array | null, at = 0): bigint => {
+  if (!b) return 0n;
+  let v = 0n;
+  for (let i = 7; i >= 0; i--) v = (v << 8n) | BigInt(b[at + i]);
+  return v;
+};
+const hx = (v: bigint | number): string => '0x' + v.toString(16);
+
+export function stateRequest(rt: HeapStepRuntime, args: StateRequestArgs | undefined): HeapState {
+  const sc = rt.scenario;
+  if (!sc) throw new Error('no program is running');
+  return buildState(sc, args?.address);
+}
+
+export function buildState(sc: Scenario, address?: number): HeapState {
+  const proc = sc.proc;
+  const peek = (a: number, n: number): Uint8Array | null => (a >= 0 && Number.isSafeInteger(a) ? proc.inspect.peekBytes(a, n) : null);
+  const word = (a: number): bigint => hexOf(peek(a, 8));
+  const os = sc.glibc.state();
+  const base = proc.layout.heapBase;
+  const step = sc.interp.steps;
+  const tcacheCount = Number(os.mp.tcache_count ?? 7);
+
+  const link = (chunk: number, raw: bigint, safeLinked: boolean): ChunkLink =>
+    ({ raw: hx(raw), decoded: hx(safeLinked && raw !== 0n ? BigInt.asUintN(64, BigInt(Math.floor((chunk + 16) / 4096)) ^ raw) : raw) });
+
+  const binOf = new Map<number, ChunkBin>();
+  const bins = buildBins(os, base, word, link, tcacheCount, binOf);
+
+  const memo = memoOf(sc);
+  if (step !== memo.lastStep) { memo.basis = memo.current; memo.current = new Map(); memo.lastStep = step; }
+  const seen = memo.current;
+  const describe = (addr: number, sizeField: number, state: Chunk['state']): Chunk => {
+    const bin = state === 'allocated' ? binOf.get(addr) : undefined;
+    const st: Chunk['state'] = bin ? 'free' : state;
+    const size = sizeField - (sizeField % 8);
+    const key = `${size}|${st}|${bin ? bin.kind + bin.index : ''}`;
+    seen.set(addr, key);
+    const c: Chunk = {
+      addr, size, state: st,
+      flags: { prevInuse: (sizeField & 1) !== 0, isMmapped: (sizeField & 2) !== 0, nonMainArena: (sizeField & 4) !== 0 },
+      preview: st === 'top' ? '' : ascii(peek(addr + 16, Math.min(16, Math.max(0, size - 16)))),
+      changed: memo.basis.size > 0 ? memo.basis.get(addr) !== key : false,
+    };
+    if (bin) {
+      c.bin = bin;
+      const safe = bin.kind === 'tcache' || bin.kind === 'fastbin';
+      c.fd = link(addr, word(addr + 16), safe);
+      if (!safe) c.bk = link(addr, word(addr + 24), false);
+    }
+    return c;
+  };
+
+  const chunks: Chunk[] = os.heap.map(([off, size]) => describe(base + off, Number(size), 'allocated'));
+  const topAddr = os.arena.top !== null ? base + os.arena.top : null;
+  if (topAddr !== null) chunks.push(describe(topAddr, Number(os.top[1]), 'top'));
+  const mmapped = mmappedChunks(sc).map((p) => describe(p, Number(word(p + 8) & 0xffffffffffffn), 'mmapped'));
+
+  const counters = proc.counters();
+  const brk = proc.brkNow();
+  const mappings: Mapping[] = proc.vmas().map((v) => ({
+    start: v.vm_start, end: v.vm_end,
+    perms: `${v.read ? 'r' : '-'}${v.write ? 'w' : '-'}${v.exec ? 'x' : '-'}${v.shared ? 's' : 'p'}`,
+    name: v.name, kind: v.kind,
+    residentPages: proc.residentPages(v.vm_start, v.vm_end), pages: Math.ceil((v.vm_end - v.vm_start) / 4096),
+  }));
+
+  const point: TimelinePoint = {
+    step, rss: counters.rss, vsz: counters.vsz, heapSize: brk - base, freeBytes: Number(os.mallinfo2.fordblks ?? 0), brk,
+  };
+  memo.timeline.set(step, point);
+
+  const walkAt = address ?? (chunks.length ? chunks[0].addr : base);
+  return {
+    step, arch: sc.config.arch, heapBase: base, brk,
+    chunks, top: topAddr, mmapped, truncated: os.heap.length >= 1000000,
+    bins, mappings,
+    layout: { heapBase: base, brk, mmapBase: proc.layout.mmapBase, stackTop: proc.layout.stackTop },
+    vsz: counters.vsz, rss: counters.rss, tlb: { hits: counters.tlbHits, misses: counters.tlbMisses },
+    pagewalk: pageWalkState(sc, walkAt),
+    timeline: [...memo.timeline.values()].sort((a, b) => a.step - b.step),
+  };
+}
+
+function ascii(b: Uint8Array | null): string {
+  if (!b) return '';
+  let s = '';
+  for (const c of b) s += c >= 32 && c < 127 ? String.fromCharCode(c) : '.';
+  return s;
+}
+
+// The allocator keeps no list of its mmapped chunks (nor does glibc); its views do, and carry
+// it in the allocator's snapshot, which is the only public way to it.
+function mmappedChunks(sc: Scenario): number[] {
+  const s = sc.glibc.snapshot() as { mmapped?: unknown };
+  return Array.isArray(s.mmapped) ? (s.mmapped.filter((p) => typeof p === 'number') as number[]).sort((a, b) => a - b) : [];
+}
+
+function buildBins(
+  os: OracleState, base: number, word: (a: number) => bigint,
+  link: (chunk: number, raw: bigint, safe: boolean) => ChunkLink, tcacheCount: number, binOf: Map<number, ChunkBin>,
+): Bins {
+  const sizeAt = (p: number) => Number(word(p + 8) & 0xfffffffffff8n);
+  const list = (kind: BinKind, index: number, label: string, offs: number[], bound: number, count?: number, limit?: number): BinList => {
+    const safe = kind === 'tcache' || kind === 'fastbin';
+    const entries: BinEntry[] = offs.map((off) => {
+      const p = base + off;
+      if (!binOf.has(p)) binOf.set(p, { kind, index });
+      const e: BinEntry = { addr: p, size: sizeAt(p), fd: link(p, word(p + 16), safe) };
+      if (!safe) e.bk = link(p, word(p + 24), false);
+      return e;
+    });
+    return { kind, index, label, count: count ?? entries.length, limit, entries, truncated: offs.length >= bound };
+  };
+  const tcache: BinList[] = [];
+  if (os.tcache) {
+    for (let i = 0; i < 64; i++) {
+      const chain = os.tcache.chains[String(i)] ?? [];
+      const count = os.tcache.counts[i] ?? 0;
+      if (chain.length || count) tcache.push(list('tcache', i, `tcache[${hx(32 + 16 * i)}]`, chain, TCACHE_LIST, count, tcacheCount));
+    }
+  }
+  const keyed = (rec: Record<string, number[]>, kind: BinKind, label: (i: number) => string, bound: number): BinList[] =>
+    Object.keys(rec).map(Number).sort((a, b) => a - b).map((i) => list(kind, i, label(i), rec[String(i)], bound));
+  return {
+    tcacheCount, tcache,
+    fastbins: keyed(os.fastbins, 'fastbin', (i) => `fastbin[${hx(32 + 16 * i)}]`, LIST_LIMIT),
+    unsorted: os.unsorted.length ? [list('unsorted', 1, 'unsorted', os.unsorted, LIST_LIMIT)] : [],
+    small: keyed(os.smallbins, 'small', (i) => `smallbin[${hx(i * 16)}]`, LIST_LIMIT),
+    large: keyed(os.largebins, 'large', (i) => `largebin[${i}]`, LIST_LIMIT),
+  };
+}
+
+function pageWalkState(sc: Scenario, va: number): PageWalkState | null {
+  if (!Number.isSafeInteger(va) || va < 0) return null;
+  const w = sc.proc.pagewalk(va);
+  return {
+    va,
+    levels: w.levels.map((l) => ({
+      level: l.level, index: l.index, tableAddr: l.tableAddr, entry: hx(typeof l.entry === 'bigint' ? l.entry : BigInt(l.entry)),
+      bits: { ...l.bits }, next: l.next,
+    })),
+    present: w.present, pa: w.pa, frame: w.pa !== undefined ? Math.floor(w.pa / 4096) : undefined,
+    swapped: !!w.swapped, mapping: w.vma ? (w.vma.name || '[anon]') : undefined, tlb: w.tlb,
+  };
+}
