@@ -322,4 +322,21 @@ export class Mmu implements VirtualMemory, MemoryInspector {
     }
     return out;
   }
+  pokeBytes(va: number, data: Uint8Array): boolean {
+    if (!(va >= 0) || !Number.isSafeInteger(va + data.length)) return false;
+    const frames: number[] = [];
+    for (let page = va - (va & 4095); page < va + data.length; page += 4096) {
+      const e = this.getPte(page);
+      if (!e || !(e.lo & PTE_P) || !(e.lo & PTE_RW)) return false;
+      frames.push(Mmu.frameOf(e));
+    }
+    let done = 0;
+    for (const f of frames) {
+      const a = va + done;
+      const k = Math.min(data.length - done, 4096 - (a & 4095));
+      this.phys.chunks[f >>> 8].set(data.subarray(done, done + k), ((f & 255) << 12) | (a & 4095));
+      done += k;
+    }
+    return true;
+  }
 }

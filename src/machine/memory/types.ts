@@ -27,4 +27,8 @@ export interface VirtualMemory {
 export interface MemoryInspector {
   peekBytes(va: number, n: number): Uint8Array | null;   // null if any byte is not resident
   isResident(va: number): boolean;
+  // A debugger's store: only into resident pages the program itself could write, and with no
+  // fault, TLB fill or accessed/dirty bit (those record the program's own accesses). Returns
+  // false, having written nothing, unless every byte qualifies.
+  pokeBytes(va: number, data: Uint8Array): boolean;
 }
