@@ -126,6 +126,7 @@ export interface Program {
   rodata: { addr: number; bytes: Uint8Array };
   dataSize: number; bssSize: number;
   structs: Map<string, StructType>;
+  typedefs?: Map<string, CType>;      // for expressions typed later (the debugger's conditions)
 }
 
 export interface Diagnostic { loc: Loc; message: string; severity: 'error' | 'warning' }

@@ -21,6 +21,14 @@ export function check(tops: PTop[], file: string, opts: CheckOptions, diagnostic
   return new Checker(file, opts, diagnostics).run(tops);
 }
 
+// An expression typed in the debugger (a breakpoint condition, a watch, a logpoint's `{...}`),
+// checked against a checked program and the variables visible where it will be evaluated.
+// It can declare nothing and place no string: the program's layout is already fixed.
+// `object`: keep an array or struct as itself (its bytes), rather than decaying it to a pointer.
+export function checkExpression(p: PExpr, program: Program, visible: Iterable<VarDecl>, mode: 'value' | 'object', diagnostics: Diagnostic[]): Expr | null {
+  return Checker.forExpression(program, visible, diagnostics).expression(p, mode);
+}
+
 class Checker {
   private readonly T: Ctypes;
   private readonly scopes: Map<string, Binding>[] = [new Map()];
@@ -49,6 +57,20 @@ class Checker {
     this.X = new ExprChecker(env);
   }
 
+  private exprOnly = false;
+  static forExpression(program: Program, visible: Iterable<VarDecl>, diags: Diagnostic[]): Checker {
+    const c = new Checker(program.file, { arch: program.arch, rodataBase: 0, dataBase: 0 }, diags);
+    c.exprOnly = true;
+    for (const [k, v] of program.structs) c.structs.set(k, v);
+    for (const [k, v] of program.typedefs ?? []) c.typedefs.set(k, v);
+    for (const [k, v] of program.funcs) c.funcs.set(k, v);
+    for (const d of visible) c.scopes[0].set(d.name, d);
+    return c;
+  }
+  expression(p: PExpr, mode: 'value' | 'object'): Expr | null {
+    try { return mode === 'value' ? this.X.rvalue(p) : this.X.expr(p); } catch (e) { if (e instanceof CheckError) return null; throw e; }
+  }
+
   private diag(loc: Loc, message: string, severity: 'error' | 'warning' = 'error'): void {
     if (this.diags.length < 200 && !this.diags.some((d) => d.loc.line === loc.line && d.loc.col === loc.col && d.message === message)) {
       this.diags.push({ loc, message, severity });
@@ -62,6 +84,7 @@ class Checker {
   }
 
   private stringAddr(bytes: Uint8Array): number {
+    if (this.exprOnly) this.fail({ file: this.file, line: 1, col: 1 }, 'string literals cannot be used here');
     const key = Array.from(bytes).join(',');
     const have = this.strings.get(key);
     if (have !== undefined) return have;
@@ -180,6 +203,7 @@ class Checker {
   }
 
   private declareImplicit(name: string, loc: Loc): VarDecl {
+    if (this.exprOnly) this.fail(loc, `use of undeclared identifier '${name}'`);
     const t = ptrTo(this.T, this.T.char);
     let d: VarDecl;
     if (this.fn && this.fn.decl !== this.scriptMain) {
@@ -486,6 +510,7 @@ class Checker {
     return {
       file: this.file, arch: this.opts.arch, pragmas: [], globals: this.globals, funcs: this.funcs, scriptStyle: this.scriptStyle,
       rodata: { addr: this.opts.rodataBase, bytes: Uint8Array.from(this.rodata) }, dataSize, bssSize: addr - bssStart, structs: this.structs,
+      typedefs: this.typedefs,
     };
   }
 }

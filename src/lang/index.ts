@@ -1,7 +1,7 @@
 // The front end's public face: pragmas first (the machine's configuration decides the
 // layout), then the checked program, or every error the file has.
-import type { CheckOptions, Diagnostic, Pragma, Program } from './ast';
-import { check } from './check';
+import type { CheckOptions, Diagnostic, Expr, Pragma, Program, VarDecl } from './ast';
+import { check, checkExpression } from './check';
 import { Parser } from './parse';
 import { scan } from './scan';
 import { validatePragmas } from './pragmas';
@@ -30,6 +30,20 @@ export function compile(text: string, file: string, opts: CheckOptions): { progr
     diagnostics.push({ loc: { file, line: 1, col: 1 }, message: `internal error in the front end: ${(e as Error)?.message ?? e}`, severity: 'error' });
     return { program: null, diagnostics };
   }
+}
+
+// One expression typed outside the program (a debugger's condition or watch), against the
+// variables visible where it will be evaluated. Errors come back as diagnostics located in `text`.
+export function compileExpression(text: string, program: Program, visible: Iterable<VarDecl>, mode: 'value' | 'object' = 'value'): { expr: Expr | null; diagnostics: Diagnostic[] } {
+  const file = '<expression>';
+  const s = scan(text, file);
+  if (s.diagnostics.some((d) => d.severity === 'error')) return { expr: null, diagnostics: s.diagnostics };
+  const parser = new Parser(s.tokens, program.typedefs?.keys());
+  const p = parser.wholeExpression();
+  if (!p) return { expr: null, diagnostics: parser.diagnostics };
+  const diagnostics: Diagnostic[] = [];
+  const expr = checkExpression(p, program, visible, mode, diagnostics);
+  return { expr: diagnostics.some((d) => d.severity === 'error') ? null : expr, diagnostics };
 }
 
 function sortDiags(d: Diagnostic[]): Diagnostic[] {

@@ -28,7 +28,11 @@ export class Parser {
   private readonly typedefs = new Set<string>();
   private lastErrorAt = -1;
 
-  constructor(private readonly toks: Token[]) {}
+  // `typedefs`: names a program already declared, for an expression typed outside it (a
+  // debugger's condition) whose casts may use them
+  constructor(private readonly toks: Token[], typedefs: Iterable<string> = []) {
+    for (const n of typedefs) this.typedefs.add(n);
+  }
 
   private get t(): Token { return this.toks[this.p]; }
   private peek(n = 1): Token { return this.toks[Math.min(this.p + n, this.toks.length - 1)]; }
@@ -333,6 +337,18 @@ export class Parser {
   }
 
   // ---- expressions ------------------------------------------------------------------------
+  // The whole input as one expression, or null (the reason is in `diagnostics`).
+  wholeExpression(): PExpr | null {
+    try {
+      const e = this.expression();
+      if (this.t.k !== 'eof') this.error(this.t.loc, `unexpected '${this.t.v}' after the expression`);
+      return e;
+    } catch (e) {
+      if (e instanceof Bail) return null;
+      throw e;
+    }
+  }
+
   expression(): PExpr {
     let e = this.assignment();
     while (this.is(',')) { const loc = this.next().loc; e = { k: 'comma', loc, l: e, r: this.assignment() }; }
