@@ -11,3 +11,6 @@ for (const e of entries) {
   if (!existsSync(e.entryPoints[0])) continue;
   await build({ ...common, ...e });
 }
+// the webviews (see media/build-options.mjs)
+const { mediaBuildOptions } = await import('./media/build-options.mjs');
+await build(mediaBuildOptions('dist/media'));

@@ -1,0 +1,11 @@
+// The webview bundles: one IIFE per view plus the shared stylesheet. Shared by build.mjs and
+// the webview tests, so the tests load exactly what the extension ships.
+export const MEDIA_VIEWS = ['heapmap', 'bins', 'addrspace', 'pagewalk', 'timeline'];
+
+export function mediaBuildOptions(outdir) {
+  return {
+    entryPoints: [...MEDIA_VIEWS.map((v) => `media/${v}.ts`), 'media/views.css'],
+    outdir, bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: false,
+    sourcemap: false, logLevel: 'warning',
+  };
+}
