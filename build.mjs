@@ -11,6 +11,21 @@ for (const e of entries) {
   if (!existsSync(e.entryPoints[0])) continue;
   await build({ ...common, ...e });
 }
+// the extension: the same code on the desktop (Node) and in VS Code for the Web (a web worker,
+// where Node's `events` and `url`, which @vscode/debugadapter asks for, come from small shims)
+if (existsSync('src/extension/activate.ts')) {
+  const ext = {
+    bundle: true, sourcemap: true, format: 'cjs', logLevel: 'warning', entryPoints: ['src/extension/activate.ts'], external: ['vscode'],
+    banner: { js: 'const __heapstepLoadStart = performance.now();' },   // activation time includes loading the bundle
+  };
+  await build({ ...ext, platform: 'node', target: 'node20', outfile: 'dist/extension.js' });
+  await build({
+    // 'browser', not 'neutral': only then does esbuild honour package.json's `browser` map, by which
+    // @vscode/debugadapter swaps its file logger and socket server for stubs
+    ...ext, platform: 'browser', target: 'es2022', outfile: 'dist/web/extension.js',
+    alias: { events: './src/extension/web/events.ts', url: './src/extension/web/url.ts' }, define: { 'process.platform': '"browser"' },
+  });
+}
 // the webviews (see media/build-options.mjs)
 const { mediaBuildOptions } = await import('./media/build-options.mjs');
 await build(mediaBuildOptions('dist/media'));

@@ -1,0 +1,44 @@
+// F5 without a launch.json debugs the .heap file in the active editor; a launch.json gets a
+// starting configuration. `${file}` names no file for untitled or virtual documents, so the
+// document's URI takes its place there.
+import * as vscode from 'vscode';
+import { programOf } from './files';
+import { DEBUG_TYPE, LANGUAGE_ID } from './ids';
+
+export const INITIAL_CONFIGURATION: vscode.DebugConfiguration = {
+  type: DEBUG_TYPE, request: 'launch', name: 'Debug scenario', program: '${file}', stopOnEntry: false,
+};
+
+function activeScenario(): vscode.TextDocument | undefined {
+  const doc = vscode.window.activeTextEditor?.document;
+  return doc?.languageId === LANGUAGE_ID ? doc : undefined;
+}
+
+export const debugConfigurationProvider: vscode.DebugConfigurationProvider = {
+  provideDebugConfigurations: () => [INITIAL_CONFIGURATION],
+
+  resolveDebugConfiguration(_folder, config) {
+    if (!config.type && !config.request && !config.name) {
+      if (!activeScenario()) return config;   // not ours: VS Code offers its own choice
+      Object.assign(config, INITIAL_CONFIGURATION, { name: 'Debug scenario (active file)' });
+    }
+    if (!config.program) config.program = '${file}';
+    return config;
+  },
+
+  resolveDebugConfigurationWithSubstitutedVariables(_folder, config) {
+    const doc = activeScenario();
+    if (doc && doc.uri.scheme !== 'file' && (config.program === doc.uri.fsPath || config.program === doc.fileName)) {
+      config.program = programOf(doc.uri);
+    }
+    if (!config.program) {
+      void vscode.window.showErrorMessage('HeapStep: open a .heap scenario, or set "program" in launch.json.');
+      return undefined;   // abort the launch
+    }
+    return config;
+  },
+};
+
+export function registerDebugConfigurations(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, debugConfigurationProvider));
+}
