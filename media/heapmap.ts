@@ -1,7 +1,7 @@
 // Heap map: every chunk of the main heap to scale on a canvas, the mmapped chunks on a lane
 // of their own. Wheel scrolls, Ctrl+wheel (or + and -) zooms, drag pans; arrows select a
 // chunk, Enter or a click opens its memory.
-import type { Chunk, HeapState } from '../src/protocol/state';
+import { IS_MMAPPED, NON_MAIN_ARENA, PREV_INUSE, type Chunk, type HeapState } from '../src/protocol/state';
 import { bytes, el, hex, hook, post, save, saved, start, themeColor } from './common';
 import {
   Batches, Paint, bytesPerRow, chunkAt, chunkPoint, layoutVisible, paint, pitch, rowCount, stripOf, type Geometry, type Strip,
@@ -156,7 +156,7 @@ function drawSelection(ctx: CanvasRenderingContext2D): void {
 }
 
 function describe(c: Chunk): string {
-  const f = [c.flags.prevInuse && 'PREV_INUSE', c.flags.isMmapped && 'IS_MMAPPED', c.flags.nonMainArena && 'NON_MAIN_ARENA'].filter(Boolean).join(' | ');
+  const f = [c.flags & PREV_INUSE && 'PREV_INUSE', c.flags & IS_MMAPPED && 'IS_MMAPPED', c.flags & NON_MAIN_ARENA && 'NON_MAIN_ARENA'].filter(Boolean).join(' | ');
   const where = c.state === 'top' ? 'top chunk' : c.state === 'mmapped' ? 'mmapped chunk' : c.bin ? `free, in ${c.bin.kind} bin ${c.bin.index}` : 'allocated';
   const lines = [`chunk ${hex(c.addr)}: ${where}`, `size ${hex(c.size)} (${c.size} bytes)${f ? `, flags ${f}` : ''}`];
   if (c.fd) lines.push(`fd ${c.fd.decoded}${c.fd.raw !== c.fd.decoded ? ` (stored ${c.fd.raw}, safe-linked)` : ''}`);

@@ -44,7 +44,7 @@ export function stateRequest(rt: HeapStepRuntime, args: StateRequestArgs | undef
 
 export function buildState(sc: Scenario, address?: number): HeapState {
   const proc = sc.proc;
-  const peek = (a: number, n: number): Uint8Array | null => (a >= 0 && Number.isSafeInteger(a) ? proc.inspect.peekBytes(a, n) : null);
+  const peek = pageCache(sc);
   const word = (a: number): bigint => hexOf(peek(a, 8));
   const os = sc.glibc.state();
   const base = proc.layout.heapBase;
@@ -68,7 +68,7 @@ export function buildState(sc: Scenario, address?: number): HeapState {
     seen.set(addr, key);
     const c: Chunk = {
       addr, size, state: st,
-      flags: { prevInuse: (sizeField & 1) !== 0, isMmapped: (sizeField & 2) !== 0, nonMainArena: (sizeField & 4) !== 0 },
+      flags: sizeField & 7,
       preview: st === 'top' ? '' : ascii(peek(addr + 16, Math.min(16, Math.max(0, size - 16)))),
       changed: memo.basis.size > 0 ? memo.basis.get(addr) !== key : false,
     };
@@ -109,6 +109,20 @@ export function buildState(sc: Scenario, address?: number): HeapState {
     vsz: counters.vsz, rss: counters.rss, tlb: { hits: counters.tlbHits, misses: counters.tlbMisses },
     pagewalk: pageWalkState(sc, walkAt),
     timeline: [...memo.timeline.values()].sort((a, b) => a.step - b.step),
+  };
+}
+
+// Reads through a cache of whole pages: a heap of 100,000 chunks is a few hundred pages, and
+// one inspector call per page is far cheaper than several per chunk.
+function pageCache(sc: Scenario): (a: number, n: number) => Uint8Array | null {
+  const pages = new Map<number, Uint8Array | null>();
+  return (a, n) => {
+    if (!(a >= 0) || !Number.isSafeInteger(a)) return null;
+    const pn = Math.floor(a / 4096), off = a - pn * 4096;
+    if (off + n > 4096) return sc.proc.inspect.peekBytes(a, n);
+    let page = pages.get(pn);
+    if (page === undefined) { page = sc.proc.inspect.peekBytes(pn * 4096, 4096); pages.set(pn, page); }
+    return page ? page.subarray(off, off + n) : null;
   };
 }
 

@@ -13,6 +13,8 @@ export interface TravelRequestArgs { step: number }
 
 export type Hex = string;  // '0x…', exact for any 64-bit value
 
+export const PREV_INUSE = 1, IS_MMAPPED = 2, NON_MAIN_ARENA = 4;
+
 export type ChunkState = 'allocated' | 'free' | 'top' | 'mmapped';
 export type BinKind = 'tcache' | 'fastbin' | 'unsorted' | 'small' | 'large';
 
@@ -24,7 +26,7 @@ export interface ChunkBin {
 export interface Chunk {
   addr: number;            // the chunk (its prev_size field), as malloc.c's `p`
   size: number;            // chunksize(p): the size field without its flag bits
-  flags: { prevInuse: boolean; isMmapped: boolean; nonMainArena: boolean };
+  flags: number;           // the size field's low bits: PREV_INUSE 1, IS_MMAPPED 2, NON_MAIN_ARENA 4
   state: ChunkState;
   bin?: ChunkBin;
   fd?: ChunkLink;          // only for a chunk in a bin: the words glibc links it by
