@@ -12,6 +12,7 @@ const suites = [
   { name: 'dap', mocha: ['test/dap/**/*.test.ts'] },
   { name: 'examples', mocha: ['test/e2e-cli/**/*.test.ts'] },
   { name: 'how2heap', mocha: ['test/how2heap/**/*.test.ts'] },
+  { name: 'grammar', cmd: ['npx', 'vscode-tmgrammar-test', 'test/grammar/*.heap'], count: countGrammarFiles },
 ].filter((s) => only.length === 0 || only.includes(s.name));
 
 const hasTests = (glob) => {
@@ -20,11 +21,17 @@ const hasTests = (glob) => {
   return walk(dir);
 };
 
+// vscode-tmgrammar-test prints one line per test file: `✓ FILE run successfuly.` or `✖ FILE failed`.
+function countGrammarFiles(out) {
+  const plain = out.replace(/\x1b\[[0-9;]*m/g, '');
+  return { passed: (plain.match(/^✓ /gm) ?? []).length, failed: (plain.match(/^✖ /gm) ?? []).length };
+}
+
 let passed = 0, failed = 0;
 const failedSuites = [];
 for (const s of suites) {
   let args;
-  if (s.plain) args = s.cmd;
+  if (s.cmd) args = s.cmd;
   else {
     const specs = s.mocha.filter(hasTests);
     if (!specs.length) { console.log(`\n=== ${s.name}: no tests yet ===`); continue; }
@@ -34,6 +41,12 @@ for (const s of suites) {
   const r = spawnSync(args[0], args.slice(1), { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 28 });
   const out = r.stdout ?? '';
   process.stdout.write(out);
+  if (s.count) {
+    const n = s.count(out);
+    passed += n.passed; failed += n.failed;
+    if (r.status !== 0) { failedSuites.push(s.name); if (n.failed === 0) failed++; }
+    continue;
+  }
   if (s.plain) {
     if (r.status === 0) passed++; else { failed++; failedSuites.push(s.name); }
     continue;
