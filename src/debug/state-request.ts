@@ -17,8 +17,8 @@ const LIST_LIMIT = 10000;    // a corrupted (cyclic) doubly-linked list must not
 interface Memo {
   timeline: Map<number, TimelinePoint>;
   lastStep: number;
-  basis: Map<number, string>;      // chunks at the stop before `lastStep`
-  current: Map<number, string>;    // chunks at `lastStep`
+  basis: Map<number, number>;      // chunks at the stop before `lastStep`, as lookOf's numbers
+  current: Map<number, number>;    // chunks at `lastStep`
 }
 const memos = new WeakMap<Scenario, Memo>();
 
@@ -28,13 +28,21 @@ function memoOf(sc: Scenario): Memo {
   return m;
 }
 
-const hexOf = (b: Uint8Array | null, at = 0): bigint => {
-  if (!b) return 0n;
-  let v = 0n;
-  for (let i = 7; i >= 0; i--) v = (v << 8n) | BigInt(b[at + i]);
-  return v;
-};
-const hx = (v: bigint | number): string => '0x' + v.toString(16);
+// 64-bit words as two 32-bit halves: BigInt per word made a 100,000-chunk heap take a second.
+interface Word { hi: number; lo: number }
+const ZERO: Word = { hi: 0, lo: 0 };
+function wordOf(b: Uint8Array | null): Word {
+  if (!b) return ZERO;
+  return { lo: (b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) >>> 0, hi: (b[4] | (b[5] << 8) | (b[6] << 16) | (b[7] << 24)) >>> 0 };
+}
+const hexWord = (w: Word): string => (w.hi ? '0x' + w.hi.toString(16) + w.lo.toString(16).padStart(8, '0') : '0x' + w.lo.toString(16));
+const isZero = (w: Word): boolean => w.hi === 0 && w.lo === 0;
+// PROTECT_PTR's reveal: the word XOR (the address it is stored at >> 12)
+function reveal(at: number, w: Word): Word {
+  const k = Math.floor(at / 4096);
+  return { hi: (w.hi ^ Math.floor(k / 4294967296)) >>> 0, lo: (w.lo ^ (k >>> 0)) >>> 0 };
+}
+const hx = (v: number): string => '0x' + v.toString(16);
 
 export function stateRequest(rt: HeapStepRuntime, args: StateRequestArgs | undefined): HeapState {
   const sc = rt.scenario;
@@ -45,14 +53,16 @@ export function stateRequest(rt: HeapStepRuntime, args: StateRequestArgs | undef
 export function buildState(sc: Scenario, address?: number): HeapState {
   const proc = sc.proc;
   const peek = pageCache(sc);
-  const word = (a: number): bigint => hexOf(peek(a, 8));
+  const word = (a: number): Word => wordOf(peek(a, 8));
   const os = sc.glibc.state();
   const base = proc.layout.heapBase;
   const step = sc.interp.steps;
   const tcacheCount = Number(os.mp.tcache_count ?? 7);
 
-  const link = (chunk: number, raw: bigint, safeLinked: boolean): ChunkLink =>
-    ({ raw: hx(raw), decoded: hx(safeLinked && raw !== 0n ? BigInt.asUintN(64, BigInt(Math.floor((chunk + 16) / 4096)) ^ raw) : raw) });
+  const link = (chunk: number, raw: Word, safeLinked: boolean): ChunkLink => {
+    const r = hexWord(raw);
+    return { raw: r, decoded: safeLinked && !isZero(raw) ? hexWord(reveal(chunk + 16, raw)) : r };
+  };
 
   const binOf = new Map<number, ChunkBin>();
   const bins = buildBins(os, base, word, link, tcacheCount, binOf);
@@ -64,7 +74,7 @@ export function buildState(sc: Scenario, address?: number): HeapState {
     const bin = state === 'allocated' ? binOf.get(addr) : undefined;
     const st: Chunk['state'] = bin ? 'free' : state;
     const size = sizeField - (sizeField % 8);
-    const key = `${size}|${st}|${bin ? bin.kind + bin.index : ''}`;
+    const key = lookOf(size, st, bin);
     seen.set(addr, key);
     const c: Chunk = {
       addr, size, state: st,
@@ -84,7 +94,7 @@ export function buildState(sc: Scenario, address?: number): HeapState {
   const chunks: Chunk[] = os.heap.map(([off, size]) => describe(base + off, Number(size), 'allocated'));
   const topAddr = os.arena.top !== null ? base + os.arena.top : null;
   if (topAddr !== null) chunks.push(describe(topAddr, Number(os.top[1]), 'top'));
-  const mmapped = mmappedChunks(sc).map((p) => describe(p, Number(word(p + 8) & 0xffffffffffffn), 'mmapped'));
+  const mmapped = mmappedChunks(sc).map((p) => { const w = word(p + 8); return describe(p, w.hi * 4294967296 + w.lo, 'mmapped'); });
 
   const counters = proc.counters();
   const brk = proc.brkNow();
@@ -126,11 +136,17 @@ function pageCache(sc: Scenario): (a: number, n: number) => Uint8Array | null {
   };
 }
 
+// a chunk's size, state and bin in one number (cheaper to keep per chunk than a string)
+const STATES = ['allocated', 'free', 'top', 'mmapped'], KINDS = ['', 'tcache', 'fastbin', 'unsorted', 'small', 'large'];
+function lookOf(size: number, st: Chunk['state'], bin: ChunkBin | undefined): number {
+  return ((size * 4 + STATES.indexOf(st)) * 8 + KINDS.indexOf(bin?.kind ?? '')) * 128 + (bin?.index ?? 0);
+}
+
 function ascii(b: Uint8Array | null): string {
   if (!b) return '';
-  let s = '';
-  for (const c of b) s += c >= 32 && c < 127 ? String.fromCharCode(c) : '.';
-  return s;
+  const codes = new Array<number>(b.length);
+  for (let i = 0; i < b.length; i++) codes[i] = b[i] >= 32 && b[i] < 127 ? b[i] : 46;
+  return String.fromCharCode(...codes);
 }
 
 // The allocator keeps no list of its mmapped chunks (nor does glibc); its views do, and carry
@@ -141,10 +157,10 @@ function mmappedChunks(sc: Scenario): number[] {
 }
 
 function buildBins(
-  os: OracleState, base: number, word: (a: number) => bigint,
-  link: (chunk: number, raw: bigint, safe: boolean) => ChunkLink, tcacheCount: number, binOf: Map<number, ChunkBin>,
+  os: OracleState, base: number, word: (a: number) => Word,
+  link: (chunk: number, raw: Word, safe: boolean) => ChunkLink, tcacheCount: number, binOf: Map<number, ChunkBin>,
 ): Bins {
-  const sizeAt = (p: number) => Number(word(p + 8) & 0xfffffffffff8n);
+  const sizeAt = (p: number) => { const w = word(p + 8); return w.hi * 4294967296 + (w.lo - (w.lo % 8)); };
   const list = (kind: BinKind, index: number, label: string, offs: number[], bound: number, count?: number, limit?: number): BinList => {
     const safe = kind === 'tcache' || kind === 'fastbin';
     const entries: BinEntry[] = offs.map((off) => {
@@ -181,7 +197,7 @@ function pageWalkState(sc: Scenario, va: number): PageWalkState | null {
   return {
     va,
     levels: w.levels.map((l) => ({
-      level: l.level, index: l.index, tableAddr: l.tableAddr, entry: hx(typeof l.entry === 'bigint' ? l.entry : BigInt(l.entry)),
+      level: l.level, index: l.index, tableAddr: l.tableAddr, entry: '0x' + l.entry.toString(16),
       bits: { ...l.bits }, next: l.next,
     })),
     present: w.present, pa: w.pa, frame: w.pa !== undefined ? Math.floor(w.pa / 4096) : undefined,
