@@ -3,8 +3,10 @@
 // nothing of VS Code: it runs inline in the extension and as dist/debugAdapter.js over stdio.
 import { InitializedEvent, LoggingDebugSession, OutputEvent, StoppedEvent, TerminatedEvent, ExitedEvent, Thread } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { BUILTINS, formatDiagnostic } from '../lang/index';
-import { HeapStepRuntime, type FileAccessor, type StopKind } from './runtime';
+import { formatDiagnostic } from '../lang/index';
+import { HeapStepRuntime, type FileAccessor, type StopDetail, type StopKind } from './runtime';
+import { outputEvent, stoppedEvent } from './breakpoints';
+import { DATA_BREAKPOINT_MODES } from './data-breakpoints';
 import { launchOverrides, type LaunchArgs } from './launch-args';
 import { stackTrace } from './stack';
 import { scopes, variables, VariableStore } from './variables';
@@ -29,12 +31,11 @@ export class HeapStepSession extends LoggingDebugSession {
     this.setDebuggerColumnsStartAt1(true);
     this.configured = new Promise((r) => { this.markConfigured = r; });
     this.runtime = new HeapStepRuntime(files, {
-      stopped: (kind: StopKind, text?: string) => {
+      stopped: (kind: StopKind, text?: string, detail?: StopDetail) => {
         this.store.reset();
-        const reason = kind === 'entry' ? 'entry' : kind;
-        this.sendEvent(new StoppedEvent(reason, THREAD_ID, text));
+        this.sendEvent(stoppedEvent(kind, THREAD_ID, text, detail));
       },
-      output: (text, category) => this.sendEvent(new OutputEvent(text, category)),
+      output: (text, category, line) => this.sendEvent(outputEvent(text, category, this.runtime.path, line)),
       event: () => { /* views subscribe later */ },
       exited: (status) => { this.sendEvent(new ExitedEvent(status)); this.sendEvent(new TerminatedEvent()); },
     });
@@ -56,6 +57,12 @@ export class HeapStepSession extends LoggingDebugSession {
       supportsExceptionInfoRequest: true,
       exceptionBreakpointFilters: EXCEPTION_FILTERS,
       supportsFunctionBreakpoints: true,
+      supportsConditionalBreakpoints: true,
+      supportsHitConditionalBreakpoints: true,
+      supportsLogPoints: true,
+      supportsDataBreakpoints: true,
+      supportsDataBreakpointBytes: true,
+      breakpointModes: DATA_BREAKPOINT_MODES,
       supportsStepBack: true,
       supportsReadMemoryRequest: true,
       supportsWriteMemoryRequest: true,
@@ -89,19 +96,16 @@ export class HeapStepSession extends LoggingDebugSession {
   }
 
   protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
-    this.guard(response, () => {
-      const placed = this.runtime.setBreakpoints((args.breakpoints ?? []).map((b) => ({ line: b.line })));
-      response.body = { breakpoints: placed.map((p) => ({ verified: p.verified, line: p.line, message: p.message })) };
-      this.sendResponse(response);
-    });
+    this.guard(response, () => { response.body = { breakpoints: this.runtime.breakpoints.setLines(args.source, args.breakpoints ?? []) }; this.sendResponse(response); });
   }
-
   protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
-    this.guard(response, () => {
-      const placed = this.runtime.setFunctionBreakpoints(args.breakpoints.map((b) => b.name.trim()), (n) => n in BUILTINS);
-      response.body = { breakpoints: placed.map((p) => ({ verified: p.verified, message: p.message })) };
-      this.sendResponse(response);
-    });
+    this.guard(response, () => { response.body = { breakpoints: this.runtime.breakpoints.setFunctions(args.breakpoints) }; this.sendResponse(response); });
+  }
+  protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
+    this.guard(response, () => { response.body = this.runtime.breakpoints.dataInfo(this.store, args); this.sendResponse(response); });
+  }
+  protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
+    this.guard(response, () => { response.body = { breakpoints: this.runtime.breakpoints.setData(args.breakpoints) }; this.sendResponse(response); });
   }
 
   protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {

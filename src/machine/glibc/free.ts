@@ -58,6 +58,7 @@ export function _int_free_merge(s: MState, p: number, size: W): void {
     s.w64(p + 16, PROTECT_PTR(p + 16, old));
     s.w64(fb, p);
     s.explain && s.why.push(`free: ${hex(p)} into fastbin ${idx} (0x${((idx + 2) * 16).toString(16)})`);
+    s.explain && s.trace.push({ fn: '_int_free', event: 'fastbin', chunk: p, bin: `fastbin[${idx}]` });
     return;
   }
 

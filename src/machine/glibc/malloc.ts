@@ -103,6 +103,7 @@ export function malloc_consolidate(s: MState): void {
         s.set_bk(p, unsorted);
         s.set_fd(p, first);
         s.set_foot(p, size);
+        s.explain && s.trace.push({ fn: 'malloc_consolidate', event: 'unsorted', chunk: p, bin: 'unsorted' });
       } else {
         size = add(size, nextsize);
         s.set_head(p, add(size, PREV_INUSE));
@@ -223,6 +224,7 @@ export function _int_malloc(s: MState, bytes: W): number {
         s.set_head(remainder, add(remainder_size, PREV_INUSE));
         s.set_foot(remainder, remainder_size);
         s.explain && s.why.push(`last_remainder split: chunk ${hex(victim)}, remainder ${hex(remainder)} (${hex(remainder_size)}) stays in unsorted`);
+        s.explain && s.trace.push({ fn: '_int_malloc', event: 'unsorted', chunk: remainder, bin: 'unsorted' });
         alloc_perturb(s, victim + 16, bytes);
         return victim + 16;
       }
@@ -329,6 +331,7 @@ export function _int_malloc(s: MState, bytes: W): number {
           s.set_head(remainder, add(remainder_size, PREV_INUSE));
           s.set_foot(remainder, remainder_size);
           s.explain && s.why.push(`largebin ${idx} best fit ${hex(victim)} (${hex(size)}), remainder ${hex(remainder_size)} -> unsorted`);
+          s.explain && s.trace.push({ fn: '_int_malloc', event: 'unsorted', chunk: remainder, bin: 'unsorted' });
         }
         alloc_perturb(s, victim + 16, bytes);
         return victim + 16;
@@ -382,6 +385,7 @@ export function _int_malloc(s: MState, bytes: W): number {
         s.set_head(remainder, add(remainder_size, PREV_INUSE));
         s.set_foot(remainder, remainder_size);
         s.explain && s.why.push(`bin ${binIdx} (next non-empty by binmap): ${hex(victim)} (${hex(size)}) split, remainder ${hex(remainder_size)} -> unsorted${in_smallbin_range(nb) ? ' (last_remainder)' : ''}`);
+        s.explain && s.trace.push({ fn: '_int_malloc', event: 'unsorted', chunk: remainder, bin: 'unsorted' });
       }
       alloc_perturb(s, victim + 16, bytes);
       return victim + 16;
