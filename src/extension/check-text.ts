@@ -1,11 +1,15 @@
-// The front end's verdict on a scenario as typed: pragmas decide the architecture (type sizes),
-// then the whole program is checked. Addresses do not matter for diagnostics, so the data
-// sections are placed at 0. No vscode import: the manifest test checks snippets with it.
+// The front end's verdict on a scenario as typed: `#pragma arch` decides the type sizes (the
+// last valid one wins, as in the machine's configuration), then the whole program is checked.
+// Addresses do not matter for diagnostics, so the data sections are placed at 0. No vscode
+// import: the manifest test checks snippets with it.
 import type { Diagnostic } from '../lang/ast';
 import { compile, scanPragmas } from '../lang/index';
-import { configFromPragmas } from '../machine/scenario';
 
 export function checkText(text: string, file: string): Diagnostic[] {
-  const { arch } = configFromPragmas(scanPragmas(text, file).pragmas);
+  let arch: 'x86_64' | 'i386' = 'x86_64';
+  for (const p of scanPragmas(text, file).pragmas) {
+    const v = p.value.trim();
+    if (p.name === 'arch' && (v === 'x86_64' || v === 'i386')) arch = v;
+  }
   return compile(text, file, { arch, rodataBase: 0, dataBase: 0 }).diagnostics;
 }

@@ -2,7 +2,6 @@
 // editor's text a moment after the last keystroke.
 import * as vscode from 'vscode';
 import type { Diagnostic } from '../lang/ast';
-import { checkText } from './check-text';
 import { LANGUAGE_ID } from './ids';
 
 const DEBOUNCE_MS = 250;
@@ -21,7 +20,9 @@ export function toVscode(doc: vscode.TextDocument, d: Diagnostic): vscode.Diagno
 export function registerDiagnostics(context: vscode.ExtensionContext): void {
   const collection = vscode.languages.createDiagnosticCollection(LANGUAGE_ID);
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
-  const check = (doc: vscode.TextDocument): void => {
+  const check = async (doc: vscode.TextDocument): Promise<void> => {
+    const { checkText } = await import('./core');   // the front end loads after activation
+    if (doc.isClosed) return;
     const name = doc.uri.path.split('/').pop() ?? doc.uri.toString();
     collection.set(doc.uri, checkText(doc.getText(), name).map((d) => toVscode(doc, d)));
   };
@@ -29,7 +30,7 @@ export function registerDiagnostics(context: vscode.ExtensionContext): void {
     if (doc.languageId !== LANGUAGE_ID) return;
     const key = doc.uri.toString();
     clearTimeout(timers.get(key));
-    timers.set(key, setTimeout(() => { timers.delete(key); check(doc); }, delay));
+    timers.set(key, setTimeout(() => { timers.delete(key); void check(doc); }, delay));
   };
   context.subscriptions.push(
     collection,
