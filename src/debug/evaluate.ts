@@ -1,35 +1,48 @@
-// evaluate: pwndbg-style commands in the Debug Console (heap, bins, vis, vmmap, pagewalk, why)
-// and, for hovers and watches, the value of a variable in scope.
+// evaluate: the Debug Console, hovers, watches and Copy Value. In the console and in watches
+// a line may be a command (heap, bins, chunk, x/4gx, try_free, help, ...); anything else is an
+// expression of the scenario language, evaluated in the selected frame without side effects,
+// except that the console lets an assignment write, as gdb's `print p = 0` does.
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { HeapStepRuntime } from './runtime';
-import { describe, localsOf, peekScalar, varAddress } from './values';
+import type { Scenario } from '../machine/scenario';
+import { findCommand, type ConsoleCommand } from './console/commands';
+import type { ConsoleContext } from './console/context';
+import { compileIn, evaluateText, frameView, visibleDecls } from './console/expr';
+import { present, type EvalBody } from './console/present';
 
-export function evaluate(rt: HeapStepRuntime, args: DebugProtocol.EvaluateArguments): DebugProtocol.EvaluateResponse['body'] {
-  const sc = rt.scenario;
-  if (!sc) throw new Error('no program is running');
-  const text = args.expression.trim();
-  const [cmd, ...rest] = text.split(/\s+/);
-  const result = (s: string) => ({ result: s.replace(/\n$/, ''), variablesReference: 0 });
-  switch (cmd) {
-    case 'heap': return result(sc.glibc.heapText());
-    case 'bins': return result(sc.glibc.binsText());
-    case 'vis': case 'vis_heap_chunks': return result(sc.glibc.visText(rest[0] ? Number(rest[0]) : undefined));
-    case 'vmmap': case 'maps': return result(sc.proc.maps());
-    case 'why': return result(sc.glibc.why.join('\n') || '(no allocator call yet)');
-    case 'pagewalk': {
-      const a = Number(rest[0]);
-      if (!Number.isSafeInteger(a)) throw new Error('pagewalk ADDRESS (a number, e.g. 0x555555559000)');
-      return result(sc.proc.pagewalkText(a));
+const REFUSE: Record<string, string> = {
+  hover: 'a hover never changes the program',
+  watch: 'a watch never changes the program (assign in the Debug Console)',
+  clipboard: 'copying a value never changes the program',
+};
+
+interface CommandLine { cmd: ConsoleCommand; slash: string; rest: string }
+
+// `x/4gx p`, `chunk p`, `help`: a command, unless a variable of the command's name is in scope
+// and the whole line is a valid expression (`x / 2`, `p + 1` with locals x and p).
+export function parseCommand(sc: Scenario, text: string, frameId: number | undefined): CommandLine | null {
+  const m = /^([A-Za-z_]\w*)(?:\/(\S*))?(?:\s+([\s\S]*))?$/.exec(text);
+  const cmd = m && findCommand(m[1]);
+  if (!m || !cmd) return null;
+  const fv = frameView(sc, frameId);
+  if (visibleDecls(sc, fv).some((d) => d.name === m[1])) {
+    try { compileIn(sc, fv, text); return null; } catch { /* not an expression: the command */ }
+  }
+  return { cmd, slash: m[2] ?? '', rest: m[3] ?? '' };
+}
+
+export function evaluate(con: ConsoleContext, args: DebugProtocol.EvaluateArguments): EvalBody {
+  const sc = con.scenario;
+  const text = args.expression.trim().replace(/;+$/, '').trim();
+  const context = args.context ?? 'repl';
+  const refuseWrites = context === 'repl' ? null : REFUSE[context] ?? 'this evaluation never changes the program';
+  if (context === 'repl' || context === 'watch') {
+    const line = parseCommand(sc, text, args.frameId);
+    if (line) {
+      const out = line.cmd.run({ con, sc, slash: line.slash, rest: line.rest, frameId: args.frameId, refuseWrites });
+      return typeof out === 'string' ? { result: out.replace(/\n$/, ''), variablesReference: 0 } : out;
     }
   }
-  // a variable by name: innermost frame first, then globals
-  const it = sc.interp;
-  const frame = it.frames[args.frameId ?? it.frames.length - 1] ?? it.frame;
-  const decl = (frame ? localsOf(frame.func).find((d) => d.name === text) : undefined) ?? sc.program.globals.find((d) => d.name === text);
-  if (!decl) throw new Error(`'${text}' is not a variable in scope (commands: heap, bins, vis [n], vmmap, pagewalk ADDR, why)`);
-  if (decl.storage.kind === 'reg') return result(describe(sc, decl.type, BigInt(frame?.r[decl.storage.slot] ?? 0)));
-  const addr = varAddress(decl, frame);
-  if (addr === null) throw new Error(`'${text}' has no value here`);
-  if (decl.type.k !== 'int' && decl.type.k !== 'ptr') return result(`${decl.type.k} @ 0x${addr.toString(16)}`);
-  return result(describe(sc, decl.type, peekScalar(sc, decl.type, addr)));
+  const ev = evaluateText(sc, args.frameId, text, { refuseWrites });
+  if (ev.assigned) con.announceWrites(ev.writes);
+  return present(sc, con.store, ev);
 }

@@ -11,6 +11,10 @@ import { launchOverrides, type LaunchArgs } from './launch-args';
 import { stackTrace } from './stack';
 import { scopes, variables, VariableStore } from './variables';
 import { evaluate } from './evaluate';
+import { ConsoleContext } from './console/context';
+import { completions } from './console/completions';
+import { setExpression, setVariable } from './set-variable';
+import { RunProgress } from './progress';
 import { readMemory, writeMemory } from './memory';
 import { EXCEPTION_FILTERS } from './exceptions';
 import { stateRequest } from './state-request';
@@ -21,6 +25,8 @@ export const THREAD_ID = 1;
 export class HeapStepSession extends LoggingDebugSession {
   readonly runtime: HeapStepRuntime;
   readonly store = new VariableStore();
+  readonly console: ConsoleContext;
+  readonly progress: RunProgress;
   private configured!: Promise<void>;
   private markConfigured!: () => void;
   private stopOnEntry = false;
@@ -32,13 +38,16 @@ export class HeapStepSession extends LoggingDebugSession {
     this.configured = new Promise((r) => { this.markConfigured = r; });
     this.runtime = new HeapStepRuntime(files, {
       stopped: (kind: StopKind, text?: string, detail?: StopDetail) => {
+        this.progress.end();
         this.store.reset();
         this.sendEvent(stoppedEvent(kind, THREAD_ID, text, detail));
       },
       output: (text, category, line) => this.sendEvent(outputEvent(text, category, this.runtime.path, line)),
       event: () => { /* views subscribe later */ },
-      exited: (status) => { this.sendEvent(new ExitedEvent(status)); this.sendEvent(new TerminatedEvent()); },
+      exited: (status) => { this.progress.end(); this.sendEvent(new ExitedEvent(status)); this.sendEvent(new TerminatedEvent()); },
     });
+    this.console = new ConsoleContext(this.runtime, this.store, (e) => this.sendEvent(e));
+    this.progress = new RunProgress((e) => this.sendEvent(e), () => this.runtime.scenario?.interp.steps ?? 0);
   }
 
   // Every handler answers, even when it fails: @vscode/debugadapter only catches synchronous
@@ -49,7 +58,9 @@ export class HeapStepSession extends LoggingDebugSession {
     });
   }
 
-  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
+    this.console.client = args;
+    this.progress.enabled = !!args.supportsProgressReporting;
     response.body = {
       supportsConfigurationDoneRequest: true,
       supportsEvaluateForHovers: true,
@@ -66,6 +77,12 @@ export class HeapStepSession extends LoggingDebugSession {
       supportsStepBack: true,
       supportsReadMemoryRequest: true,
       supportsWriteMemoryRequest: true,
+      supportsCompletionsRequest: true,
+      completionTriggerCharacters: ['.', '>'],
+      supportsSetVariable: true,
+      supportsSetExpression: true,
+      supportsClipboardContext: true,
+      supportsCancelRequest: true,
     };
     this.sendResponse(response);
     // `initialized` comes after launch has loaded the program, so breakpoints can be placed on
@@ -91,7 +108,7 @@ export class HeapStepSession extends LoggingDebugSession {
       this.sendResponse(response);
       await this.configured;
       if (this.stopOnEntry) this.sendEvent(new StoppedEvent('entry', THREAD_ID));
-      else this.runtime.continue();
+      else { this.progress.start('Running'); this.runtime.continue(); }
     });
   }
 
@@ -131,7 +148,20 @@ export class HeapStepSession extends LoggingDebugSession {
   }
 
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
-    this.guard(response, () => { response.body = evaluate(this.runtime, args); this.sendResponse(response); });
+    this.guard(response, () => { response.body = evaluate(this.console, args); this.sendResponse(response); });
+  }
+  protected override completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): void {
+    this.guard(response, () => { response.body = { targets: completions(this.console, args) }; this.sendResponse(response); });
+  }
+  protected override setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
+    this.guard(response, () => { response.body = setVariable(this.console, args); this.sendResponse(response); });
+  }
+  protected override setExpressionRequest(response: DebugProtocol.SetExpressionResponse, args: DebugProtocol.SetExpressionArguments): void {
+    this.guard(response, () => { response.body = setExpression(this.console, args); this.sendResponse(response); });
+  }
+  protected override cancelRequest(response: DebugProtocol.CancelResponse, args: DebugProtocol.CancelArguments): void {
+    if (this.progress.cancels(args.progressId)) this.runtime.pause();
+    this.sendResponse(response);
   }
 
   protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
@@ -159,6 +189,7 @@ export class HeapStepSession extends LoggingDebugSession {
   protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
     response.body = { allThreadsContinued: true };
     this.sendResponse(response);
+    this.progress.start('Running');
     this.runtime.continue();
   }
   protected override nextRequest(response: DebugProtocol.NextResponse): void { this.sendResponse(response); this.runtime.next(); }
