@@ -73,6 +73,8 @@ export class CodeServer {
   private proc?: ChildProcess;
   private log: string[] = [];
   private readonly onExit = () => this.stop();
+  // An interrupted run (Ctrl+C, a CI timeout) never reaches mocha's after hooks or 'exit'.
+  private readonly onSignal = (sig: NodeJS.Signals) => { this.stop(); process.kill(process.pid, sig); };
 
   constructor(readonly env: E2EEnv) {
     mkdirSync(join(tmpdir(), 'heapstep-e2e'), { recursive: true });
@@ -119,6 +121,8 @@ export class CodeServer {
       '--vscode-option', 'enable-smoke-test-driver',
     ], { env: this.cmdEnv(extraEnv), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     process.once('exit', this.onExit);
+    process.once('SIGINT', this.onSignal);
+    process.once('SIGTERM', this.onSignal);
     const proc = this.proc;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`code-server did not listen within 60 s:\n${this.log.join('')}`)), 60_000);
@@ -144,6 +148,8 @@ export class CodeServer {
 
   stop(): void {
     process.removeListener('exit', this.onExit);
+    process.removeListener('SIGINT', this.onSignal);
+    process.removeListener('SIGTERM', this.onSignal);
     const pid = this.proc?.pid;
     if (pid && this.proc!.exitCode === null) {
       try { process.kill(-pid, 'SIGKILL'); } catch { /* already gone */ }
