@@ -8,32 +8,39 @@ import type { Frame, Ins } from '../machine/interp/frame';
 import type { InterpSnapshot } from '../machine/interp/interpreter';
 import { loadScenario, type Scenario } from '../machine/scenario';
 import { filterOf, leaks } from './exceptions';
+import { Breakpoints, type Stop } from './breakpoints';
 
 export interface FileAccessor { readFile(path: string): Promise<string> }
 
-export type StopKind = 'entry' | 'step' | 'breakpoint' | 'pause' | 'exception';
+export type StopKind = 'entry' | 'step' | 'breakpoint' | 'function breakpoint' | 'data breakpoint' | 'pause' | 'exception';
+
+// What a breakpoint stop adds: a short label and the breakpoints that fired.
+export interface StopDetail { description?: string; hitBreakpointIds?: number[] }
 
 export interface RuntimeListener {
-  stopped(kind: StopKind, text?: string): void;
-  output(text: string, category: 'stdout' | 'stderr' | 'console'): void;
+  stopped(kind: StopKind, text?: string, detail?: StopDetail): void;
+  // `line`: the source line the text is about (a logpoint's)
+  output(text: string, category: 'stdout' | 'stderr' | 'console', line?: number): void;
   event(e: RunEvent): void;
   exited(status: number): void;
 }
 
-export interface SourceBreakpoint { line: number }
-export interface PlacedBreakpoint { line: number; verified: boolean; message?: string }
+type StopAt = { kind: StopKind; text?: string; description?: string; ids?: number[] };
 
 const CHUNK = 100_000;   // steps between chances to hear a pause request (and between snapshots)
 
 export class HeapStepRuntime {
   scenario: Scenario | null = null;
   path = '';
-  private bpLines = new Set<number>();
   private paused = false;
   private running = false;
   private lastSignal: RunEvent | null = null;
 
-  constructor(private readonly files: FileAccessor, private readonly listener: RuntimeListener) {}
+  readonly breakpoints: Breakpoints;
+
+  constructor(private readonly files: FileAccessor, private readonly listener: RuntimeListener) {
+    this.breakpoints = new Breakpoints(() => this.scenario, () => this.path, (text, line) => this.listener.output(text, 'console', line));
+  }
 
   async load(path: string, overrides: Partial<MachineConfig>): Promise<Diagnostic[] | null> {
     this.path = path;
@@ -73,6 +80,7 @@ export class HeapStepRuntime {
     } finally { this.replaying = false; }
     this.lastSignal = null;
     this.pendingExit = null;
+    this.breakpoints.resync();
   }
 
   stepBack(): void {
@@ -88,18 +96,26 @@ export class HeapStepRuntime {
     if (!it || this.running) return;
     const goal = it.steps;
     let last = -1;
+    let lastStop: Stop | null = null;
     this.replayTo(0);
     it.resumeAfterBreak = false;      // the first statement may itself be the breakpoint
     this.replaying = true;
     try {
-      it.breakHook = (ins) => { if (this.hit(ins) && it.steps < goal) last = it.steps; return false; };
+      it.breakHook = (ins, f) => {
+        const stop = this.breakpoints.check(ins, f, true);
+        if (stop && it.steps < goal) { last = it.steps; lastStop = stop; }
+        return false;
+      };
       if (goal > 0) it.run(goal - it.steps);
     } finally { this.replaying = false; }
     this.replayTo(Math.max(0, last));
-    this.listener.stopped(last >= 0 ? 'breakpoint' : 'entry');
+    const found = lastStop as Stop | null;
+    if (found) this.stopAt(found);
+    else this.listener.stopped('entry');
   }
 
   private onEvent(e: RunEvent): void {
+    this.breakpoints.onEvent(e);   // replays too: reverse continue finds event breakpoints
     if (this.replaying) return;
     if (e.event === 'output') this.listener.output(e.text, 'stdout');
     else if (e.event === 'signal' || e.event === 'assert' || e.event === 'error') this.lastSignal = e;
@@ -119,53 +135,19 @@ export class HeapStepRuntime {
     return undefined;
   }
 
-  // Every instruction that starts a statement, by line: where a breakpoint can be.
-  private stepLines(): Map<number, Ins[]> {
-    const m = new Map<number, Ins[]>();
-    for (const cf of this.scenario?.interp.funcs.values() ?? []) {
-      for (const ins of cf.code) {
-        if (!ins.step) continue;
-        const l = m.get(ins.loc.line) ?? [];
-        l.push(ins); m.set(ins.loc.line, l);
-      }
-    }
-    return m;
+  private stopAt(s: StopAt): void {
+    this.listener.stopped(s.kind, s.text, s.ids?.length ? { description: s.description, hitBreakpointIds: s.ids } : undefined);
   }
 
-  // Puts each breakpoint on the nearest executable line at or after the one asked for.
-  setBreakpoints(bps: SourceBreakpoint[]): PlacedBreakpoint[] {
-    const lines = this.stepLines();
-    const sorted = [...lines.keys()].sort((a, b) => a - b);
-    for (const list of lines.values()) for (const ins of list) ins.bp = false;
-    this.bpLines.clear();
-    return bps.map((bp) => {
-      const line = sorted.find((l) => l >= bp.line);
-      if (line === undefined) return { line: bp.line, verified: false, message: 'no statement at or after this line' };
-      for (const ins of lines.get(line)!) ins.bp = true;
-      this.bpLines.add(line);
-      return { line, verified: true };
-    });
-  }
-
-  // Function breakpoints: stop before a statement that calls one of these built-ins.
-  private fnBps = new Set<string>();
-  setFunctionBreakpoints(names: string[], known: (n: string) => boolean): PlacedBreakpoint[] {
-    this.fnBps = new Set(names.filter(known));
-    return names.map((n) => (known(n) ? { line: 0, verified: true } : { line: 0, verified: false, message: `'${n}' is not a built-in function` }));
-  }
-  private hit(ins: Ins): boolean {
-    return ins.bp === true || (this.fnBps.size > 0 && !!ins.calls && ins.calls.some((c) => this.fnBps.has(c)));
-  }
-
-  continue(): void { this.go(() => (ins) => this.hit(ins), 'breakpoint'); }
+  continue(): void { this.go(() => () => false, 'breakpoint'); }
   stepIn(): void { this.go(() => () => true, 'step'); }
   next(): void {
     const depth = this.scenario?.interp.frames.length ?? 0;
-    this.go(() => (ins) => this.hit(ins) || (this.scenario!.interp.frames.length <= depth), 'step');
+    this.go(() => () => this.scenario!.interp.frames.length <= depth, 'step');
   }
   stepOut(): void {
     const depth = this.scenario?.interp.frames.length ?? 0;
-    this.go(() => (ins) => this.hit(ins) || this.scenario!.interp.frames.length < depth, 'step');
+    this.go(() => () => this.scenario!.interp.frames.length < depth, 'step');
   }
   pause(): void { if (this.running) this.paused = true; }
 
@@ -174,10 +156,15 @@ export class HeapStepRuntime {
     if (!sc || this.running) return;
     const it = sc.interp;
     const hook = makeHook();
+    // breakpoints first: their checks count hits and print logpoints at every statement
     it.breakHook = (ins, f) => {
-      if (hook(ins, f)) { this.stopKind = this.hit(ins) && kind !== 'step' ? 'breakpoint' : kind; return true; }
+      const stop = this.breakpoints.check(ins, f);
+      if (stop) { this.stop = stop; return true; }
+      if (hook(ins, f)) { this.stop = { kind }; return true; }
       return false;
     };
+    // what the debugger itself changed while stopped is not a change a data breakpoint reports
+    this.breakpoints.resync();
     this.running = true;
     this.paused = false;
     const chunk = (): void => {
@@ -190,7 +177,9 @@ export class HeapStepRuntime {
         return;
       }
       this.running = false;
-      if (reason === 'break') { this.remember(); this.listener.stopped(this.stopKind); return; }
+      if (reason === 'break') { this.remember(); this.stopAt(this.stop); return; }
+      const final = this.breakpoints.checkFinal();
+      if (final) { this.stopAt(final); this.pendingExit = it.exitStatus; return; }
       const filter = filterOf(this.lastSignal);
       if (filter && this.exceptionFilters.has(filter)) {
         // stop at the fault so the user can look around, as gdb does on a signal
@@ -213,6 +202,6 @@ export class HeapStepRuntime {
     if (this.pendingExit !== null) { this.running = false; const s = this.pendingExit; this.pendingExit = null; this.listener.exited(s); return; }
     setTimeout(chunk, 0);
   }
-  private stopKind: StopKind = 'step';
+  private stop: StopAt = { kind: 'step' };
   private pendingExit: number | null = null;
 }

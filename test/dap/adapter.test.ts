@@ -126,7 +126,7 @@ describe('debug adapter over stdio', function () {
       dc.waitForEvent('initialized').then(() => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'free' }, { name: 'nosuch' }] }))
         .then((r) => { assert.deepEqual(r.body.breakpoints.map((b) => b.verified), [true, false]); return dc.configurationDoneRequest(); }),
       dc.launch({ program: FIXTURE }),
-      dc.assertStoppedLocation('breakpoint', { path: FIXTURE, line }),
+      dc.assertStoppedLocation('function breakpoint', { path: FIXTURE, line }),
     ]);
   });
 
