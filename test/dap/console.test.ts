@@ -77,6 +77,9 @@ describe('Debug Console, hover, watch and variable writes over stdio', function 
     const star = await ev('*n', f);
     assert.equal(star.result, '{next = 0x0, val = 42}');
     assert.deepEqual((await children(star.variablesReference)).map((v) => v.name), ['next', 'val']);
+    assert.equal(await val('*n', f, 'clipboard'), '{next = 0x0, val = 42}');
+    await assert.rejects(dc.evaluateRequest({ expression: 'n->val = 1', frameId: f, context: 'clipboard' }), /copying a value never changes the program/);
+    assert.match(await val('bins', f, 'watch'), /^tcachebins\n0x20 \[  2\]: /, 'a watch can show a command');
     const ptr = await ev('n', f, 'watch');
     assert.ok(ptr.variablesReference > 0, 'a pointer to a struct expands');
     assert.equal((await children(ptr.variablesReference)).find((v) => v.name === 'val')?.value, '42');
@@ -116,6 +119,9 @@ describe('Debug Console, hover, watch and variable writes over stdio', function 
     await val(`*(long *)${page} + *(long *)(${page} + 8)`, f);
     await val(`x/4gx ${page}`, f);
     await val(`chunk ${page}`, f);
+    assert.equal(await walk(), w0);
+    // a debugger write neither: the same value stored back leaves the entry and the TLB alone
+    await val(`*(long *)(${page} + 8) = *(long *)(${page} + 8)`, f);
     assert.equal(await walk(), w0);
     assert.deepEqual([await val('rss()', f), await val('minflt()', f)], before);
   });
