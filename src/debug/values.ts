@@ -3,6 +3,7 @@
 import type { CType, FuncDecl, Stmt, VarDecl } from '../lang/ast';
 import type { Frame } from '../machine/interp/frame';
 import type { Scenario } from '../machine/scenario';
+import { Inspection } from './scopes/inspection';
 
 export function typeName(t: CType): string {
   switch (t.k) {
@@ -53,10 +54,11 @@ export function peekScalar(sc: Scenario, t: CType, addr: number): bigint | null 
 export const hex = (v: bigint | number): string => '0x' + BigInt.asUintN(64, BigInt(v)).toString(16);
 
 // One-line description of a value: decimal for integers, hex plus what the pointer points
-// into for pointers.
-export function describe(sc: Scenario, t: CType, v: bigint | null): string {
+// into for pointers. `ins`: the stop's inspection when the caller has one (it caches the heap
+// walk that many pointers share).
+export function describe(sc: Scenario, t: CType, v: bigint | null, ins?: Inspection): string {
   if (v === null) return '<not resident>';
-  if (t.k === 'ptr') return v === 0n ? '0x0 (NULL)' : `${hex(v)}${pointerNote(sc, Number(v))}`;
+  if (t.k === 'ptr') return v === 0n ? '0x0 (NULL)' : `${hex(v)}${pointerNote(sc, v, ins)}`;
   if (t.k === 'int' && t.size === 1) return `${v} '${printable(Number(BigInt.asUintN(8, v)))}'`;
   return v.toString();
 }
@@ -67,12 +69,7 @@ function printable(c: number): string {
   return c >= 32 && c < 127 ? String.fromCharCode(c) : `\\x${c.toString(16).padStart(2, '0')}`;
 }
 
-export function pointerNote(sc: Scenario, p: number): string {
-  const vma = sc.proc.vmas().find((v) => p >= v.vm_start && p < v.vm_end);
-  if (!vma) return ' (unmapped)';
-  if (vma.kind === 'heap') {
-    const size = peekScalar(sc, { k: 'int', kind: 'long', signed: false, size: 8, name: 'size_t' }, p - 8);
-    if (size !== null) return ` → chunk ${hex(size & ~7n)} [${Number(size & 1n) ? 'P' : '-'}] in [heap]`;
-  }
-  return ` in ${vma.name || vma.kind}`;
+export function pointerNote(sc: Scenario, p: number | bigint, ins?: Inspection): string {
+  if (typeof p === 'bigint' && p > BigInt(Number.MAX_SAFE_INTEGER)) return ' (unmapped)';
+  return (ins ?? new Inspection(sc)).pointerNote(Number(p));
 }

@@ -1,107 +1,82 @@
-// scopes and variables: Locals, Globals, Heap (the allocator's state as glibc keeps it) and
-// Process (the kernel's counters). Structs and arrays expand; every read is side-effect free.
+// scopes and variables. Each stopped frame has, in this order: Locals, Globals, Heap
+// (main_arena and mp_), Chunks (the heap walk), Bins, Mappings (/proc/self/maps), Process and
+// Machine; each scope is built in its own file under scopes/. A pointer in Locals or Globals
+// expands to its chunk, its mapping and the page walk of its address.
+//
+// Everything is read through the inspector, so looking changes nothing: no page fault, no RSS,
+// no TLB fill or counter. A container's children are built only when it is opened, and long
+// lists only for the page asked for (DAP's `start`, `count` and `filter`).
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { CType, VarDecl } from '../lang/ast';
-import type { Frame } from '../machine/interp/frame';
+import type { CType } from '../lang/ast';
 import type { Scenario } from '../machine/scenario';
 import type { HeapStepRuntime } from './runtime';
-import { describe, hex, localsOf, peekScalar, typeName, varAddress } from './values';
+import { binsScope } from './scopes/bins';
+import { chunksScope } from './scopes/chunks';
+import { heapScope } from './scopes/heap';
+import { Inspection } from './scopes/inspection';
+import { globalsScope, localsScope, memberChildren } from './scopes/locals';
+import { machineScope } from './scopes/machine';
+import { mappingsScope } from './scopes/mappings';
+import { page, type Children, type Ctx } from './scopes/node';
+import { processScope } from './scopes/process';
 
-type Handle =
+// `locals`, `globals` and `memory` keep the shapes other features read (data breakpoints
+// resolve a variable's name through them; the console hands out `memory`).
+export type Handle =
   | { kind: 'locals'; frame: number }
   | { kind: 'globals' }
-  | { kind: 'heap' }
-  | { kind: 'process' }
-  | { kind: 'memory'; type: CType; addr: number };
+  | { kind: 'memory'; type: CType; addr: number }
+  | { kind: 'node'; children: () => Children; built?: Children };
 
 export class VariableStore {
   private handles: Handle[] = [];
-  reset(): void { this.handles = []; }
+  private inspection: Inspection | null = null;
+  reset(): void { this.handles = []; this.inspection = null; }
   add(h: Handle): number { this.handles.push(h); return this.handles.length; }
   get(ref: number): Handle | undefined { return this.handles[ref - 1]; }
+  // this stop's reading of the allocator, shared by all its variables; a new scopes request
+  // (after a stop, or after memory was written) starts a fresh one
+  ctx(sc: Scenario, fresh = false): Ctx {
+    if (fresh || !this.inspection || this.inspection.sc !== sc) this.inspection = new Inspection(sc);
+    return { sc, store: this, ins: this.inspection };
+  }
 }
+
+type ScopeBuilder = (ctx: Ctx) => Children;
+const SCOPES: { name: string; expensive: boolean; build: ScopeBuilder | 'locals' | 'globals'; hint?: string }[] = [
+  { name: 'Locals', expensive: false, build: 'locals', hint: 'locals' },
+  { name: 'Globals', expensive: false, build: 'globals' },
+  { name: 'Heap', expensive: false, build: heapScope },
+  { name: 'Chunks', expensive: true, build: chunksScope },
+  { name: 'Bins', expensive: true, build: binsScope },
+  { name: 'Mappings', expensive: true, build: mappingsScope },
+  { name: 'Process', expensive: false, build: processScope },
+  { name: 'Machine', expensive: false, build: machineScope },
+];
 
 export function scopes(rt: HeapStepRuntime, store: VariableStore, frameId: number): DebugProtocol.Scope[] {
-  return [
-    { name: 'Locals', variablesReference: store.add({ kind: 'locals', frame: frameId }), expensive: false },
-    { name: 'Globals', variablesReference: store.add({ kind: 'globals' }), expensive: false },
-    { name: 'Heap', variablesReference: store.add({ kind: 'heap' }), expensive: false },
-    { name: 'Process', variablesReference: store.add({ kind: 'process' }), expensive: false },
-  ].filter(() => rt.scenario !== null);
+  const sc = rt.scenario;
+  if (!sc) return [];
+  const ctx = store.ctx(sc, true);
+  return SCOPES.map((s) => {
+    const h: Handle = s.build === 'locals' ? { kind: 'locals', frame: frameId }
+      : s.build === 'globals' ? { kind: 'globals' }
+        : { kind: 'node', children: (s.build as ScopeBuilder).bind(null, ctx) };
+    const scope: DebugProtocol.Scope = { name: s.name, variablesReference: store.add(h), expensive: s.expensive };
+    if (s.hint) scope.presentationHint = s.hint;
+    return scope;
+  });
 }
-
-const MAX_CHILDREN = 1000;
 
 export function variables(rt: HeapStepRuntime, store: VariableStore, args: DebugProtocol.VariablesArguments): DebugProtocol.Variable[] {
   const sc = rt.scenario;
   const h = store.get(args.variablesReference);
   if (!sc || !h) return [];
+  const ctx = store.ctx(sc);
   switch (h.kind) {
-    case 'locals': {
-      const f = sc.interp.frames[h.frame];
-      if (!f) return [];
-      const line = sc.interp.loc.line;
-      return localsOf(f.func).filter((d) => d.loc.line <= line || f.func.params.includes(d)).map((d) => varOf(sc, store, d, f));
-    }
-    case 'globals':
-      return sc.program.globals.map((d) => varOf(sc, store, d, undefined));
-    case 'memory': return memberVars(sc, store, h.type, h.addr, args.start ?? 0, args.count ?? MAX_CHILDREN);
-    case 'process': {
-      const c = sc.proc.counters();
-      const v = (name: string, value: string): DebugProtocol.Variable => ({ name, value, variablesReference: 0 });
-      return [
-        v('brk', hex(sc.proc.brkNow())), v('heap base', hex(sc.proc.layout.heapBase)),
-        v('RSS', `${c.rss} bytes (${c.rss / 4096} pages)`), v('VSZ', `${c.vsz} bytes`),
-        v('minflt', String(c.minflt)), v('majflt', String(c.majflt)), v('syscalls', String(c.syscalls)),
-        v('TLB', `${c.tlbHits} hits, ${c.tlbMisses} misses`), v('free frames', `${c.freeFrames} of ${c.totalFrames}`),
-      ];
-    }
-    case 'heap': {
-      const s = sc.glibc.state();
-      const base = sc.proc.layout.heapBase;
-      const v = (name: string, value: string): DebugProtocol.Variable => ({ name, value, variablesReference: 0 });
-      const out = [
-        v('av->top', s.arena.top === null ? 'NULL' : `${hex(base + s.arena.top)} (size ${hex(s.top[1])})`),
-        v('av->last_remainder', s.arena.last_remainder === null ? 'NULL' : hex(base + s.arena.last_remainder)),
-        v('av->system_mem', hex(s.arena.system_mem)),
-        v('mp_.mmap_threshold', hex(s.mp.mmap_threshold ?? 0)), v('mp_.trim_threshold', hex(s.mp.trim_threshold ?? 0)),
-        v('mp_.n_mmaps', String(s.mp.n_mmaps ?? 0)),
-      ];
-      for (const [off, size] of s.heap.slice(0, MAX_CHILDREN)) {
-        out.push(v(`chunk ${hex(base + off)}`, `size ${hex(size & ~7)} [${size & 4 ? 'A' : '-'}${size & 2 ? 'M' : '-'}${size & 1 ? 'P' : '-'}]`));
-      }
-      return out;
-    }
+    case 'locals': return page(localsScope(ctx, h.frame), args);
+    case 'globals': return page(globalsScope(ctx), args);
+    case 'memory': return page(memberChildren(ctx, h.type, h.addr), args);
+    case 'node': return page(h.built ??= h.children(), args);
   }
-}
-
-function varOf(sc: Scenario, store: VariableStore, d: VarDecl, f: Frame | undefined): DebugProtocol.Variable {
-  const t = d.type;
-  if (d.storage.kind === 'reg') {
-    const raw = f?.r[d.storage.slot] ?? 0;
-    return { name: d.name, type: typeName(t), value: describe(sc, t, BigInt(raw)), variablesReference: 0 };
-  }
-  const addr = varAddress(d, f);
-  if (addr === null) return { name: d.name, value: '<unavailable>', variablesReference: 0 };
-  return valueAt(sc, store, d.name, t, addr);
-}
-
-function valueAt(sc: Scenario, store: VariableStore, name: string, t: CType, addr: number): DebugProtocol.Variable {
-  if (t.k === 'struct' || t.k === 'array') {
-    const ref = store.add({ kind: 'memory', type: t, addr });
-    const indexed = t.k === 'array' ? t.len : undefined;
-    return { name, type: typeName(t), value: `${typeName(t)} @ ${hex(addr)}`, variablesReference: ref, indexedVariables: indexed, memoryReference: hex(addr) };
-  }
-  return { name, type: typeName(t), value: describe(sc, t, peekScalar(sc, t, addr)), variablesReference: 0, memoryReference: hex(addr) };
-}
-
-function memberVars(sc: Scenario, store: VariableStore, t: CType, addr: number, start: number, count: number): DebugProtocol.Variable[] {
-  if (t.k === 'struct') return t.fields.map((f) => valueAt(sc, store, f.name, f.type, addr + f.offset));
-  if (t.k === 'array') {
-    const es = t.of.k === 'int' || t.of.k === 'ptr' ? t.of.size : t.of.k === 'array' || t.of.k === 'struct' ? t.of.size : 1;
-    const out: DebugProtocol.Variable[] = [];
-    for (let i = start; i < Math.min(t.len, start + Math.min(count, MAX_CHILDREN)); i++) out.push(valueAt(sc, store, `[${i}]`, t.of, addr + i * es));
-    return out;
-  }
-  return [];
 }

@@ -18,6 +18,8 @@ export interface ProcessCounters {
   freeFrames: number;     // physical frames not in use
   totalFrames: number;
   pageTableFrames: number;
+  committed: number;       // Committed_AS: bytes of accounted (private writable) mappings
+  commitLimit: number;     // CommitLimit: swap + RAM * vm.overcommit_ratio (50%), enforced under overcommit 2
 }
 
 export interface PageWalkLevel {

@@ -44,7 +44,7 @@ describe('debug adapter over stdio', function () {
     const st = await dc.stackTraceRequest({ threadId: 1 });
     assert.equal(st.body.stackFrames[0].name, 'main');
     const sc = await dc.scopesRequest({ frameId: st.body.stackFrames[0].id });
-    assert.deepEqual(sc.body.scopes.map((s) => s.name), ['Locals', 'Globals', 'Heap', 'Process']);
+    assert.deepEqual(sc.body.scopes.map((s) => s.name), ['Locals', 'Globals', 'Heap', 'Chunks', 'Bins', 'Mappings', 'Process', 'Machine']);
     // step over the malloc: p now points into the heap, 0x2a0 past its base
     await Promise.all([dc.nextRequest({ threadId: 1 }), dc.waitForEvent('stopped')]);
     const st2 = await dc.stackTraceRequest({ threadId: 1 });

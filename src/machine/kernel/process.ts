@@ -65,6 +65,7 @@ class Process implements EmulatedProcess {
       rss: mm.rss(), vsz: mm.vsz(), minflt: mm.minflt, majflt: mm.majflt, syscalls: mm.syscalls,
       tlbHits: mm.mmu.hits, tlbMisses: mm.mmu.misses, swapUsed: mm.swapped.size * PAGE,
       freeFrames: mm.phys.freeFrames, totalFrames: mm.phys.totalFrames, pageTableFrames: mm.pageTableFrames,
+      committed: mm.committed, commitLimit: mm.swapSlots * PAGE + Math.floor(mm.phys.totalFrames / 2) * PAGE,
     };
   }
   vmas(): VmArea[] { return this.mm.vmas.list.map((v) => ({ ...v })); }
