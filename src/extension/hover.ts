@@ -16,7 +16,8 @@ export function registerHover(context: vscode.ExtensionContext, stops: Stops): v
       const frameId = (vscode.debug.activeStackItem instanceof vscode.DebugStackFrame && vscode.debug.activeStackItem.session.id === session.id)
         ? vscode.debug.activeStackItem.frameId : undefined;
       const md = new vscode.MarkdownString();
-      const chunk = await evaluateIn(session, `chunk ${name}`, frameId, 'hover');
+      // the console's commands answer in the `watch` context too, where writes are refused
+      const chunk = await evaluateIn(session, `chunk ${name}`, frameId, 'watch');
       if (chunk !== null) {
         md.appendCodeblock(chunk, 'text');
         return new vscode.Hover(md, range);

@@ -96,6 +96,8 @@ describe('package.json contributions', () => {
     assert.deepEqual(conf.comments, { lineComment: '//', blockComment: ['/*', '*/'] });
     assert.ok(conf.folding, 'no folding rules');
     assert.notEqual(EXAMPLE_SCHEME, 'file');
+    // VS Code would otherwise ask where to save an untitled scenario before debugging it
+    assert.equal(contributes.configurationDefaults[`[${LANGUAGE_ID}]`]['debug.saveBeforeStart'], 'nonUntitledEditorsInActiveGroup');
   });
 
   it('has snippets that the front end accepts once their placeholders take their defaults', () => {
