@@ -9,6 +9,7 @@ import type { InterpSnapshot } from '../machine/interp/interpreter';
 import { loadScenario, type Scenario } from '../machine/scenario';
 import { filterOf, leaks } from './exceptions';
 import { Breakpoints, type Stop } from './breakpoints';
+import { GlibcPath, type PathMove } from './glibc-path';
 
 export interface FileAccessor { readFile(path: string): Promise<string> }
 
@@ -37,6 +38,8 @@ export class HeapStepRuntime {
   private lastSignal: RunEvent | null = null;
 
   readonly breakpoints: Breakpoints;
+  // an allocator call's path through glibc, walked after a step into its statement
+  readonly glibcPath = new GlibcPath();
 
   constructor(private readonly files: FileAccessor, private readonly listener: RuntimeListener) {
     this.breakpoints = new Breakpoints(() => this.scenario, () => this.path, (text, line) => this.listener.output(text, 'console', line));
@@ -63,6 +66,7 @@ export class HeapStepRuntime {
     if (!last || last.steps < it.steps) this.snapshots.push(it.snapshot());
   }
   private replayTo(target: number): void {
+    this.glibcPath.leave();
     const it = this.scenario!.interp;
     let k = this.snapshots.length - 1;
     while (k > 0 && this.snapshots[k].steps > target) k--;
@@ -86,6 +90,7 @@ export class HeapStepRuntime {
   stepBack(): void {
     const it = this.scenario?.interp;
     if (!it || this.running) return;
+    if (this.onPath('back')) return;
     this.replayTo(Math.max(0, it.steps - 1));
     this.listener.stopped('step');
   }
@@ -117,6 +122,7 @@ export class HeapStepRuntime {
   private onEvent(e: RunEvent): void {
     this.breakpoints.onEvent(e);   // replays too: reverse continue finds event breakpoints
     if (this.replaying) return;
+    this.glibcPath.record(e);
     if (e.event === 'output') this.listener.output(e.text, 'stdout');
     else if (e.event === 'signal' || e.event === 'assert' || e.event === 'error') this.lastSignal = e;
     this.listener.event(e);
@@ -139,17 +145,34 @@ export class HeapStepRuntime {
     this.listener.stopped(s.kind, s.text, s.ids?.length ? { description: s.description, hitBreakpointIds: s.ids } : undefined);
   }
 
-  continue(): void { this.go(() => () => false, 'breakpoint'); }
-  stepIn(): void { this.go(() => () => true, 'step'); }
+  continue(): void { this.glibcPath.leave(); this.go(() => () => false, 'breakpoint'); }
+  stepIn(): void {
+    if (this.onPath('in')) return;
+    if (!this.running) this.glibcPath.arm(this.scenario, this.path);
+    this.go(() => () => true, 'step');
+  }
   next(): void {
+    if (this.onPath('over')) return;
     const depth = this.scenario?.interp.frames.length ?? 0;
     this.go(() => () => this.scenario!.interp.frames.length <= depth, 'step');
   }
   stepOut(): void {
+    if (this.onPath('out')) return;
     const depth = this.scenario?.interp.frames.length ?? 0;
     this.go(() => () => this.scenario!.interp.frames.length < depth, 'step');
   }
   pause(): void { if (this.running) this.paused = true; }
+
+  // A step while on glibc's path moves along it. Past its end the statement has run already:
+  // the stop is where its step ended (or the exit, if the call aborted).
+  private onPath(how: PathMove): boolean {
+    if (this.running || !this.glibcPath.active) return false;
+    if (this.glibcPath.move(how)) { this.listener.stopped('step'); return true; }
+    if (how === 'back') return false;
+    if (this.pendingExit !== null) this.go(() => () => true, 'step');
+    else this.listener.stopped('step');
+    return true;
+  }
 
   private go(makeHook: () => (ins: Ins, f: Frame) => boolean, kind: StopKind): void {
     const sc = this.scenario;

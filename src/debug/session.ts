@@ -9,6 +9,8 @@ import { outputEvent, stoppedEvent } from './breakpoints';
 import { DATA_BREAKPOINT_MODES } from './data-breakpoints';
 import { launchOverrides, type LaunchArgs } from './launch-args';
 import { stackTrace } from './stack';
+import { GeneratedSources } from './generated-source';
+import { glibcScopes, glibcVariables, isGlibcFrame, isGlibcVariables } from './glibc-frames';
 import { scopes, variables, VariableStore } from './variables';
 import { evaluate } from './evaluate';
 import { ConsoleContext } from './console/context';
@@ -25,6 +27,7 @@ export const THREAD_ID = 1;
 export class HeapStepSession extends LoggingDebugSession {
   readonly runtime: HeapStepRuntime;
   readonly store = new VariableStore();
+  readonly sources = new GeneratedSources();
   readonly console: ConsoleContext;
   readonly progress: RunProgress;
   private configured!: Promise<void>;
@@ -136,15 +139,28 @@ export class HeapStepSession extends LoggingDebugSession {
   }
 
   protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
-    this.guard(response, () => { response.body = stackTrace(this.runtime, args); this.sendResponse(response); });
+    this.guard(response, () => { response.body = stackTrace(this.runtime, args, this.sources); this.sendResponse(response); });
   }
 
   protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
-    this.guard(response, () => { response.body = { scopes: scopes(this.runtime, this.store, args.frameId) }; this.sendResponse(response); });
+    this.guard(response, () => {
+      // a glibc frame: its recorded locals, then the scenario's scopes but its locals
+      const glibc = isGlibcFrame(args.frameId) ? glibcScopes(this.runtime.glibcPath, args.frameId) : null;
+      const own = scopes(this.runtime, this.store, glibc ? (this.runtime.scenario?.interp.frames.length ?? 1) - 1 : args.frameId);
+      response.body = { scopes: glibc ? [...glibc, ...own.filter((s) => s.name !== 'Locals')] : own };
+      this.sendResponse(response);
+    });
   }
 
   protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
-    this.guard(response, () => { response.body = { variables: variables(this.runtime, this.store, args) }; this.sendResponse(response); });
+    this.guard(response, () => {
+      response.body = { variables: isGlibcVariables(args.variablesReference) ? glibcVariables(this.runtime.glibcPath, args.variablesReference) : variables(this.runtime, this.store, args) };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override sourceRequest(response: DebugProtocol.SourceResponse, args: DebugProtocol.SourceArguments): void {
+    this.guard(response, () => { response.body = this.sources.request(args); this.sendResponse(response); });
   }
 
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {

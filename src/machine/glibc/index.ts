@@ -1,7 +1,7 @@
 // glibc 2.36's allocator on an emulated process: the entry points the interpreter calls.
 import type { EmulatedProcess } from '../process';
 import type { U64 } from '../memory/types';
-import type { Allocator } from './types';
+import type { Allocator, TraceLocals } from './types';
 import { MState } from './mstate';
 import { DONE, TO_INT_MALLOC, fastFree, fastMalloc } from './fastpath';
 import { _int_malloc } from './malloc';
@@ -19,6 +19,8 @@ export function createGlibc(proc: EmulatedProcess, opts: { seed: number; version
   static_init(s);
   const reset = (): void => { s.beginCall(); if (s.why.length) s.why = []; if (s.trace.length) s.trace = []; };
   const entry = <T>(fn: () => T): T => { reset(); return fn(); };
+  // an entry point that is a frame of its own on the narrated path (the others' workers are)
+  const framed = <T>(name: string, args: TraceLocals, fn: () => T): T => { reset(); return s.explain ? s.frame(name, args, fn) : fn(); };
   const a: Allocator & { trace: MState['trace'] } = {
     get errno() { return s.errno; },
     set errno(v: number) { s.errno = v; },
@@ -44,14 +46,14 @@ export function createGlibc(proc: EmulatedProcess, opts: { seed: number; version
     },
     calloc: (n: U64, size: U64) => entry(() => libc_calloc(s, n, size)),
     realloc: (p: number, n: U64) => entry(() => libc_realloc(s, p, n)),
-    reallocarray: (p: number, n: U64, size: U64) => entry(() => {
+    reallocarray: (p: number, n: U64, size: U64) => framed('reallocarray', { ptr: p, nmemb: n, size }, () => {
       const prod = big(n) * big(size);
       if (prod >= 2n ** 64n) { s.errno = 12; s.explain && s.why.push('reallocarray: n * size overflows: NULL, errno ENOMEM'); return 0; }
       return libc_realloc(s, p, canon(prod));
     }),
-    memalign: (al: U64, n: U64) => entry(() => { if (!s.initialized) ptmalloc_init(s); return mid_memalign(s, al, n); }),
-    aligned_alloc: (al: U64, n: U64) => entry(() => { if (!s.initialized) ptmalloc_init(s); return mid_memalign(s, al, n); }),
-    valloc: (n: U64) => entry(() => { if (!s.initialized) ptmalloc_init(s); return mid_memalign(s, 4096, n); }),
+    memalign: (al: U64, n: U64) => framed('memalign', { alignment: al, bytes: n }, () => { if (!s.initialized) ptmalloc_init(s); return mid_memalign(s, al, n); }),
+    aligned_alloc: (al: U64, n: U64) => framed('aligned_alloc', { alignment: al, bytes: n }, () => { if (!s.initialized) ptmalloc_init(s); return mid_memalign(s, al, n); }),
+    valloc: (n: U64) => framed('valloc', { bytes: n }, () => { if (!s.initialized) ptmalloc_init(s); return mid_memalign(s, 4096, n); }),
     pvalloc: (n: U64) => entry(() => libc_pvalloc(s, n)),
     posix_memalign: (pp: number, al: U64, n: U64) => entry(() => posix_memalign(s, pp, al, n)),
     malloc_usable_size: (p: number) => entry(() => malloc_usable_size(s, p)),

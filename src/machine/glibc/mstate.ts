@@ -6,6 +6,7 @@
 import type { EmulatedProcess } from '../process';
 import { MachineSignal } from '../signals';
 import { Mmu } from '../memory/mmu';
+import type { TraceEntry, TraceLocals } from './types';
 import { add, addr, andLow, bit, mask7, sub, type W } from './word';
 
 export const SIZE_SZ = 8;
@@ -57,7 +58,7 @@ export class MState {
   why: Why = [];
   // whether to narrate each call's path in `why` (formatting costs more than the allocation)
   explain = true;
-  trace: { fn: string; event: string; chunk?: number; size?: number; bin?: string }[] = [];
+  trace: TraceEntry[] = [];
   errno = 0;
   // live mmapped chunks, for the views only (glibc itself keeps no such list)
   readonly mmapped = new Set<number>();
@@ -201,6 +202,28 @@ export class MState {
     if (r < 0 && r > -4096) { this.errno = -r; return -1; }
     return r;
   }
+
+  // ---- the narrated path's frames (only while `explain` is on) ---------------------------------
+  // A narrating function begins with
+  //   if (s.explain && s.outside('sysmalloc')) return s.frame('sysmalloc', { nb }, () => sysmalloc(s, nb));
+  // so that it runs its own body inside `frame`, which brackets it with `enter` and `leave` marks
+  // in `trace`. A check that aborts leaves its frames open: the stack at the abort.
+  private opening: string | null = null;
+  outside(fn: string): boolean {
+    const reentry = this.opening === fn;
+    this.opening = null;
+    return !reentry;
+  }
+  frame<T>(fn: string, args: TraceLocals, body: () => T): T {
+    this.trace.push({ fn, event: 'enter', why: this.why.length, locals: args });
+    this.opening = fn;
+    const r = body();
+    this.opening = null;
+    this.trace.push({ fn, event: 'leave', why: this.why.length, ...(typeof r === 'number' || typeof r === 'bigint' ? { locals: { ret: r } } : {}) });
+    return r;
+  }
+  // Values a function has computed by now, for its frame's locals.
+  note(fn: string, locals: TraceLocals): void { this.trace.push({ fn, event: 'locals', why: this.why.length, locals }); }
 
   abort(message: string, fn: string): never {
     this.why.push(`abort: ${message}`);

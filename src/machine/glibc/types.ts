@@ -29,6 +29,17 @@ export interface Mallinfo2 {
   usmblks: number; fsmblks: number; uordblks: number; fordblks: number; keepcost: number;
 }
 
+// A value a glibc function held at some point of the call, under glibc's name for it.
+export type TraceLocals = Record<string, number | bigint | string>;
+
+// One entry of an explained call's trace. `enter`/`leave` bracket a glibc function (`locals`:
+// its arguments) and `locals` records values it computed; `why` is how many `why` lines had
+// been written at that moment, which places the entry between them.
+export interface TraceEntry {
+  fn: string; event: string; chunk?: number; size?: number; bin?: string;
+  why?: number; locals?: TraceLocals;
+}
+
 // Every entry point takes and returns exact values: a request may be near SIZE_MAX (bigint).
 // Results are user addresses (0 for NULL). Failures set `errno` (ENOMEM = 12, EINVAL = 22).
 // Integrity-check failures throw MachineSignal('SIGABRT', glibc's message, ..., check).
@@ -37,8 +48,9 @@ export interface Allocator {
   why: string[];                       // the path of the last call, in words
   explain: boolean;                    // build `why` (on by default; off when nobody reads it)
   // structured events of the last call (sysmalloc, malloc_consolidate, systrim, tcache_put/get,
-  // a chunk entering a bin): the debugger's allocator breakpoints
-  trace: { fn: string; event: string; chunk?: number; size?: number; bin?: string }[];
+  // a chunk entering a bin): the debugger's allocator breakpoints; and the marks of the narrated
+  // path's frames (enter, leave, locals), from which the debugger shows glibc's call stack
+  trace: TraceEntry[];
   malloc(n: U64): number;
   free(p: number): void;
   calloc(n: U64, size: U64): number;
