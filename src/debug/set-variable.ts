@@ -12,17 +12,14 @@ import { storer } from '../machine/interp/memops';
 import type { Scenario } from '../machine/scenario';
 import type { ConsoleContext } from './console/context';
 import { DebuggerMemory } from './console/debug-memory';
-import { compileIn, evaluateCompiled, frameView, guarded, visibleDecls, type FrameView } from './console/expr';
+import { compileIn, evaluateCompiled, frameView, guarded, lvalueAddress, visibleDecls, type FrameView } from './console/expr';
 import { present } from './console/present';
-import { ExprCompiler } from '../machine/interp/compile-expr';
 
 type Target =
   | { kind: 'reg'; frame: Frame; slot: number; type: CType }
   | { kind: 'mem'; addr: number; type: CType };
 
 type SetBody = DebugProtocol.SetVariableResponse['body'];
-
-const READ_ONLY = 'reading it changes nothing';
 
 function declTarget(d: VarDecl, fv: FrameView): Target {
   if (d.storage.kind === 'reg') {
@@ -64,15 +61,8 @@ function variableTarget(con: ConsoleContext, sc: Scenario, ref: number, name: st
 
 // The lvalue an expression designates (setExpression, a watch edited in place).
 function expressionTarget(sc: Scenario, fv: FrameView, e: Expr): Target {
-  if (e.kind === 'var') return declTarget(e.decl, fv);
-  if (e.kind !== 'deref' && e.kind !== 'member') throw new Error('not something that can be assigned (a variable, *pointer, s.field, p->field or a[i])');
-  const X = new ExprCompiler({
-    mem: new DebuggerMemory(sc, READ_ONLY), emit: () => 0, here: () => 0, patch: () => undefined,
-    newTemp: () => 0, loc: () => e.loc, builtin: () => { throw new Error('calls are not evaluated'); },
-  });
-  const f = fv.frame;
-  if (!f) throw new Error('no frame to evaluate in');
-  return { kind: 'mem', addr: guarded(() => X.addr(e)(f)), type: e.type };
+  if (e.kind === 'var' && e.decl.storage.kind === 'reg') return declTarget(e.decl, fv);
+  return { kind: 'mem', addr: lvalueAddress(sc, fv, e), type: e.type };
 }
 
 function assign(con: ConsoleContext, sc: Scenario, fv: FrameView, target: Target, valueText: string): SetBody {

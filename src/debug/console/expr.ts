@@ -143,6 +143,14 @@ export function evaluateCompiled(sc: Scenario, fv: FrameView, expr: Expr, opts: 
   });
 }
 
+// Where the object an lvalue expression designates lives (setExpression's target), read
+// without side effects; a register local has no address and is the caller's to handle.
+export function lvalueAddress(sc: Scenario, fv: FrameView, e: Expr): number {
+  if (!isMemoryLvalue(e)) throw new Error('not something that can be assigned (a variable, *pointer, s.field, p->field or a[i])');
+  const X = compilerFor(sc, new DebuggerMemory(sc, 'finding where an object lives changes nothing'));
+  return guarded(() => X.addr(e)(fv.frame ?? NO_FRAME));
+}
+
 export function evaluateText(sc: Scenario, frameId: number | undefined, text: string, opts: EvalOptions): Evaluated {
   const fv = frameView(sc, frameId);
   return evaluateCompiled(sc, fv, compileIn(sc, fv, text), opts);
