@@ -25,7 +25,7 @@ import { processScope } from './scopes/process';
 export type Handle =
   | { kind: 'locals'; frame: number }
   | { kind: 'globals' }
-  | { kind: 'memory'; type: CType; addr: number }
+  | { kind: 'memory'; type: CType; addr: number; expr?: string }
   | { kind: 'node'; children: () => Children; built?: Children };
 
 export class VariableStore {
@@ -76,7 +76,7 @@ export function variables(rt: HeapStepRuntime, store: VariableStore, args: Debug
   switch (h.kind) {
     case 'locals': return page(localsScope(ctx, h.frame), args);
     case 'globals': return page(globalsScope(ctx), args);
-    case 'memory': return page(memberChildren(ctx, h.type, h.addr), args);
+    case 'memory': return page(memberChildren(ctx, h.type, h.addr, h.expr), args);
     case 'node': return page(h.built ??= h.children(), args);
   }
 }

@@ -168,6 +168,21 @@ describe('scopes and variables', function () {
     assert.deepEqual(second, first);
   });
 
+  it('lets a data breakpoint watch what the Variables view shows: a field behind a pointer, a chunk header', async () => {
+    await launchTo(dc, MANY, [lineOf(MANY, '#V_END')]);
+    const head = find(await vars(dc, (await scope(dc, 'Locals')).variablesReference), 'head');
+    const kids = await vars(dc, head.variablesReference);
+    const node = find(kids, '*head');
+    const next = find(await vars(dc, node.variablesReference), 'next');
+    const info = await dc.customRequest('dataBreakpointInfo', { variablesReference: node.variablesReference, name: 'next' });
+    // struct node { long value; struct node *next; }: next is the 8 bytes at head + 8
+    assert.equal(info.body.dataId, `mem:0x${(Number(head.memoryReference) + 8).toString(16)}:8`);
+    assert.ok(next.value.startsWith('0x'));
+    const chunk = kids.find((k) => k.name.startsWith('chunk '))!;
+    const header = await dc.customRequest('dataBreakpointInfo', { variablesReference: head.variablesReference, name: chunk.name });
+    assert.equal(header.body.dataId, `mem:${chunk.memoryReference}:16:header`);
+  });
+
   it('lists /proc/self/maps lines and the machine the pragmas asked for', async () => {
     await launchTo(dc, MANY, [lineOf(MANY, '#V_END')]);
     const maps = await vars(dc, (await scope(dc, 'Mappings')).variablesReference);

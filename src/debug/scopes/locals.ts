@@ -38,9 +38,11 @@ const sizeOf = (t: CType): number => (t.k === 'int' || t.k === 'ptr' || t.k === 
 // `expr`: the C expression for the object (`p[3]`, `n->next`), naming what a pointer points at
 export function valueAt(ctx: Ctx, name: string, t: CType, addr: number, expr = name): Variable {
   if (t.k === 'struct' || t.k === 'array') {
-    const indexed = t.k === 'array' ? t.len : undefined;
-    return container(ctx, name, `${typeName(t)} @ ${hex(addr)}`, () => memberChildren(ctx, t, addr, expr),
-      { type: typeName(t), memoryReference: hex(addr), indexed });
+    // a `memory` handle, which data breakpoints resolve a member's name through
+    const v: Variable = { name, value: `${typeName(t)} @ ${hex(addr)}`, type: typeName(t), memoryReference: hex(addr),
+      variablesReference: ctx.store.add({ kind: 'memory', type: t, addr, expr }) };
+    if (t.k === 'array') v.indexedVariables = t.len;
+    return v;
   }
   return scalarVar(ctx, name, t, peekScalar(ctx.sc, t, addr), addr, expr);
 }

@@ -62,12 +62,12 @@ export function list(count: number, at: (i: number) => Variable): IndexedList {
 export function page(c: Children, args: DebugProtocol.VariablesArguments): Variable[] {
   const start = Math.max(0, Math.floor(args.start ?? 0));
   const want = Math.min(args.count && args.count > 0 ? Math.floor(args.count) : Infinity, MAX_PAGE);
-  const named = args.filter === 'indexed' ? [] : c.named;
+  const byName = args.filter === 'indexed' ? [] : c.named;
   const indexed = args.filter === 'named' ? undefined : c.indexed;
   const out: Variable[] = [];
-  for (let i = start; i < named.length && out.length < want; i++) out.push(named[i]);
+  for (let i = start; i < byName.length && out.length < want; i++) out.push(byName[i]);
   if (indexed) {
-    const from = Math.max(0, start - named.length);
+    const from = Math.max(0, start - byName.length);
     const end = Math.min(indexed.count, from + (want - out.length));
     for (let i = from; i < end; i++) out.push(indexed.at(i));
   }
