@@ -183,6 +183,23 @@ describe('scopes and variables', function () {
     assert.equal(header.body.dataId, `mem:${chunk.memoryReference}:16:header`);
   });
 
+  it('shows a chunk freed twice as a list that loops, and stops a heap walk at a corrupted size', async () => {
+    const dup = resolve('examples/how2heap/fastbin_dup.heap');
+    await launchTo(dc, dup, [lineOf(dup, '// drain tcache')]);
+    const bins = await vars(dc, (await scope(dc, 'Bins')).variablesReference);
+    const f20 = find(await vars(dc, find(bins, 'fastbins').variablesReference), 'fastbin[0x20]');
+    assert.equal(f20.value, '2 chunks, then back to chunk 0x555555559370 (a chunk freed twice, or a corrupted link)');
+    assert.deepEqual((await childrenOf(dc, f20, 10)).map((c) => c.name), ['chunk 0x555555559370', 'chunk 0x555555559390']);
+    await dc.stop();
+
+    const corrupt = resolve('test/fixtures/dap/corrupt-size.heap');
+    dc = await newClient();
+    await launchTo(dc, corrupt, [lineOf(corrupt, '#V_CORRUPT')]);
+    const chunks = await vars(dc, (await scope(dc, 'Chunks')).variablesReference);
+    assert.equal(find(chunks, 'walk stopped').value, 'chunk 0x5555555592b0 has size 0x0: the walk cannot go on');
+    assert.equal(find(chunks, 'chunk 0x5555555592b0').value, 'size 0x0 [-] in use');
+  });
+
   it('lists /proc/self/maps lines and the machine the pragmas asked for', async () => {
     await launchTo(dc, MANY, [lineOf(MANY, '#V_END')]);
     const maps = await vars(dc, (await scope(dc, 'Mappings')).variablesReference);

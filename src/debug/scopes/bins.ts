@@ -7,9 +7,14 @@ import { chunkVar } from './chunk';
 import { largebinMin, type BinChain } from './inspection';
 import { container, leaf, list, named, ranges, type Children, type Ctx, type Variable } from './node';
 
-const END_NOTE: Record<BinChain['end'], string> = {
-  end: '', cycle: ' (the list loops back: a corrupted link)', bound: ' (walk stopped: list too long)', unreadable: ' (a link points at unreadable memory)',
-};
+function endNote(c: BinChain): string {
+  switch (c.end) {
+    case 'end': return '';
+    case 'cycle': return `, then back to chunk ${hex(c.loopsTo ?? 0)} (a chunk freed twice, or a corrupted link)`;
+    case 'bound': return ' (walk stopped: list too long)';
+    case 'unreadable': return ' (the last link points at unreadable memory)';
+  }
+}
 
 const chunksText = (n: number): string => `${n} chunk${n === 1 ? '' : 's'}`;
 
@@ -19,9 +24,9 @@ function chainValue(c: BinChain): string {
   if (c.kind === 'tcache') {
     const count = c.count ?? 0;
     if (!count && !n) return 'empty';
-    return `count ${count}${n !== count ? `, ${chunks} in the list` : ''}${END_NOTE[c.end]}`;
+    return `count ${count}${n !== count ? `, ${chunks} in the list` : ''}${endNote(c)}`;
   }
-  return n ? `${chunks}${END_NOTE[c.end]}` : 'empty';
+  return n ? `${chunks}${endNote(c)}` : 'empty';
 }
 
 export function binVar(ctx: Ctx, c: BinChain, name = c.label): Variable {

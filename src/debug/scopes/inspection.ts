@@ -21,6 +21,7 @@ export interface BinChain {
   chunks: number[];      // chunk addresses (malloc.c's `p`), in list order
   count?: number;        // tcache->counts[i]
   end: ChainEnd;
+  loopsTo?: number;      // with end 'cycle': the chunk the last link leads back to
 }
 
 export interface BinRef { chain: BinChain; pos: number }
@@ -153,19 +154,20 @@ export class Inspection {
         // entries hold user pointers (tcache_entry *), each link safe-linked at its own address
         const head = tc + 128 + i * 8;
         const c = this.chain(this.num(head), (e) => { const w = this.word(e); return w === null ? NaN : numOr(revealPtr(e, w)); }, 0);
-        tcache.push({ kind: 'tcache', index: i, label: tcacheLabel(i), head, chunks: c.items.map((e) => e - 16), count: this.u16(tc + 2 * i) ?? 0, end: c.end });
+        tcache.push({ kind: 'tcache', index: i, label: tcacheLabel(i), head, chunks: c.items.map((e) => e - 16), count: this.u16(tc + 2 * i) ?? 0, end: c.end,
+          ...(c.loopsTo !== undefined ? { loopsTo: c.loopsTo - 16 } : {}) });
       }
     }
     const fastbins: BinChain[] = [];
     for (let i = 0; i < NFASTBINS; i++) {
       const head = this.av + AV.fastbinsY + i * 8;
       const c = this.chain(this.num(head), (p) => { const w = this.word(p + 16); return w === null ? NaN : numOr(revealPtr(p + 16, w)); }, 0);
-      fastbins.push({ kind: 'fastbin', index: i, label: fastbinLabel(i), head, chunks: c.items, end: c.end });
+      fastbins.push({ kind: 'fastbin', index: i, label: fastbinLabel(i), head, chunks: c.items, end: c.end, loopsTo: c.loopsTo });
     }
     const doubly = (i: number, kind: BinKind, label: string): BinChain => {
       const b = this.binAt(i);
       const c = this.chain(this.num(b + 16), (p) => this.num(p + 16), b);
-      return { kind, index: i, label, head: b + 16, chunks: c.items, end: c.end };
+      return { kind, index: i, label, head: b + 16, chunks: c.items, end: c.end, loopsTo: c.loopsTo };
     };
     const small: BinChain[] = [], large: BinChain[] = [];
     for (let i = 2; i < 64; i++) small.push(doubly(i, 'small', smallbinLabel(i)));
@@ -174,13 +176,13 @@ export class Inspection {
   }
 
   // follows `next` from `first` until 0 (or `stop`, a doubly-linked bin's own head)
-  private chain(first: number, next: (p: number) => number, stop: number): { items: number[]; end: ChainEnd } {
+  private chain(first: number, next: (p: number) => number, stop: number): { items: number[]; end: ChainEnd; loopsTo?: number } {
     const items: number[] = [];
     const seen = new Set<number>();
     let p = first;
     while (p !== 0 && p !== stop) {
       if (Number.isNaN(p)) return { items, end: 'unreadable' };
-      if (seen.has(p)) return { items, end: 'cycle' };
+      if (seen.has(p)) return { items, end: 'cycle', loopsTo: p };
       if (items.length >= CHAIN_BOUND) return { items, end: 'bound' };
       seen.add(p); items.push(p);
       p = next(p);
