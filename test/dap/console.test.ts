@@ -132,6 +132,7 @@ describe('Debug Console, hover, watch and variable writes over stdio', function 
     await assert.rejects(dc.evaluateRequest({ expression: 'counter++', frameId: f, context: 'watch' }), /increments; a watch never changes the program/);
     await assert.rejects(dc.evaluateRequest({ expression: 'malloc(8)', frameId: f, context: 'hover' }), /calls malloc\(\)/);
     await assert.rejects(dc.evaluateRequest({ expression: 'depth(1)', frameId: f, context: 'repl' }), /calls the scenario function depth\(\)/);
+    await assert.rejects(dc.evaluateRequest({ expression: 'counter = (long)malloc(8)', frameId: f, context: 'repl' }), /not evaluated: the expression calls malloc\(\)/);
     await assert.rejects(dc.evaluateRequest({ expression: 'print n->val = 5', frameId: f, context: 'watch' }), /a watch never changes/);
     assert.equal(await val('n->val', f), '42');
 

@@ -52,14 +52,15 @@ export function compileIn(sc: Scenario, fv: FrameView, text: string, mode: 'valu
 }
 
 // The first thing in `e` that would change the program, described for the user; null if none.
-export function sideEffect(e: Expr): string | null {
-  if (e.kind === 'assign') return 'assigns';
-  if (e.kind === 'incdec') return e.delta > 0 ? 'increments' : 'decrements';
+// `callsOnly`: only calls count (the console allows assignments, never calls).
+export function sideEffect(e: Expr, callsOnly = false): string | null {
+  if (!callsOnly && e.kind === 'assign') return 'assigns';
+  if (!callsOnly && e.kind === 'incdec') return e.delta > 0 ? 'increments' : 'decrements';
   if (e.kind === 'call') {
     if (e.callee.kind === 'func') return `calls the scenario function ${e.callee.func.name}()`;
-    if (!(e.callee.name in COUNTERS)) return `calls ${e.callee.name}()`;
+    if (!Object.hasOwn(COUNTERS, e.callee.name)) return `calls ${e.callee.name}()`;
   }
-  for (const k of kids(e)) { const r = sideEffect(k); if (r) return r; }
+  for (const k of kids(e)) { const r = sideEffect(k, callsOnly); if (r) return r; }
   return null;
 }
 
@@ -77,11 +78,6 @@ function kids(e: Expr): Expr[] {
     case 'call': return e.args;
     default: return [];
   }
-}
-
-function findCall(e: Expr): string | null {
-  const s = sideEffect(e);
-  return s && s.startsWith('calls') ? s : null;
 }
 
 export interface Evaluated {
@@ -111,7 +107,7 @@ function compilerFor(sc: Scenario, mem: DebuggerMemory): ExprCompiler {
     loc: () => loc,
     builtin: (e) => {
       const name = e.callee.kind === 'builtin' ? e.callee.name : '';
-      const read = COUNTERS[name];
+      const read = Object.hasOwn(COUNTERS, name) ? COUNTERS[name] : undefined;
       if (!read) throw new SideEffectError(`the console does not call ${name}()`);
       return () => read(sc);
     },
@@ -128,7 +124,7 @@ function isMemoryLvalue(e: Expr): boolean {
 }
 
 export function evaluateCompiled(sc: Scenario, fv: FrameView, expr: Expr, opts: EvalOptions): Evaluated {
-  const call = findCall(expr);
+  const call = sideEffect(expr, true);
   if (call) throw new SideEffectError(`not evaluated: the expression ${call}, and the debugger does not run program code (try_free EXPR shows what free would do)`);
   const effect = sideEffect(expr);
   if (effect && opts.refuseWrites !== null) throw new SideEffectError(`not evaluated: the expression ${effect}; ${opts.refuseWrites}`);
