@@ -65,6 +65,7 @@ const SETTINGS = {
   'debug.openDebug': 'openOnDebugBreak',
   'security.workspace.trust.enabled': false,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',   // an empty Chat side bar otherwise
+  'workbench.editor.languageDetection': false,   // its worker cannot load under code-server and fills the log
 };
 
 export class CodeServer {
