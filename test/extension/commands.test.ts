@@ -121,10 +121,11 @@ describe('HeapStep commands', () => {
     vscode.debug.addBreakpoints([new vscode.SourceBreakpoint(new vscode.Location(uri, new vscode.Position(mallocLine + 1, 0)))]);
     await vscode.window.showTextDocument(doc);
     const events = adapterEvents();
+    let exported: vscode.TextDocument | undefined;
     try {
       assert.equal(await vscode.commands.executeCommand(Commands.debugScenario, uri), true);
       await events.next('stopped');
-      const exported = await vscode.commands.executeCommand<vscode.TextDocument>(Commands.exportState);
+      exported = await vscode.commands.executeCommand<vscode.TextDocument>(Commands.exportState);
       const state = JSON.parse(exported.getText());
       assert.ok(Array.isArray(state.chunks) && state.chunks.length > 0, 'no chunks');
       assert.ok(state.bins && Array.isArray(state.mappings), 'no bins or mappings');
@@ -133,6 +134,13 @@ describe('HeapStep commands', () => {
       const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(mallocLine, col));
       const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
       assert.match(text, /chunk/);
-    } finally { events.dispose(); }
+    } finally {
+      events.dispose();
+      // an untitled editor left active would make the next launch ask where to save it
+      if (exported) {
+        await vscode.window.showTextDocument(exported);
+        await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      }
+    }
   });
 });
