@@ -8,6 +8,8 @@ const kib = (n: number): string => (n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(1)} 
 
 export class TextPrinter {
   private faults: { line: number; minor: number; major: number; first: number; last: number } | null = null;
+  // consecutive per-page reclaim events of one kind, printed as one line
+  private pages: { line: number; action: string; by: string; n: number; first: string; last: string } | null = null;
   private buf: string[] = [];
   private atLineStart = true;
   constructor(private readonly sc: Scenario, private readonly out: (s: string) => void,
@@ -21,7 +23,17 @@ export class TextPrinter {
   }
   private flushBuf(): void { if (this.buf.length) { this.out(this.buf.join('')); this.buf.length = 0; } }
 
+  private flushPages(): void {
+    const p = this.pages;
+    if (!p) return;
+    this.pages = null;
+    const what = p.action === 'swapout' ? 'swapped out' : p.action === 'drop' ? 'dropped (clean page cache)' : 'written back';
+    const range = p.first === p.last ? p.first : `${p.first} .. ${p.last}`;
+    this.say(`${pad(p.line)}   ${p.by ? p.by + ': ' : ''}${p.n} page${p.n > 1 ? 's' : ''} ${what} (${range})`);
+  }
+
   private flushFaults(): void {
+    this.flushPages();
     const f = this.faults;
     if (!f) return;
     this.faults = null;
@@ -39,6 +51,17 @@ export class TextPrinter {
       this.faults.last = e.page;
       return;
     }
+    if (e.event === 'reclaim' && (e.action === 'swapout' || e.action === 'drop' || e.action === 'writeback')) {
+      const where = e.file ? `${e.file}:${e.index}` : hex(e.page ?? 0);
+      const line = e.line ?? 0, by = e.by ?? '';
+      const p = this.pages;
+      if (!p || p.line !== line || p.action !== e.action || p.by !== by) {
+        this.flushFaults();
+        this.pages = { line, action: e.action, by, n: 0, first: where, last: where };
+      }
+      this.pages!.n++; this.pages!.last = where;
+      return;
+    }
     this.flushFaults();
     switch (e.event) {
       case 'call': {
@@ -52,7 +75,7 @@ export class TextPrinter {
         this.say(`${pad(e.line ?? 0)}   syscall ${e.name}(${e.args.map((a) => (typeof a === 'number' && a > 0xffff ? hex(a) : String(a))).join(', ')}) = ${typeof e.ret === 'number' && e.ret > 0xffff ? hex(e.ret) : e.ret}${e.errno ? ` (errno ${e.errno})` : ''}${e.by && e.by !== 'program' ? `   [by ${e.by}]` : ''}`);
         return;
       case 'reclaim':
-        this.say(`${pad(e.line ?? 0)}   reclaim: ${e.action}${e.page !== undefined ? ' ' + hex(e.page) : ''}${e.detail ? ' ' + e.detail : ''}`);
+        this.say(`${pad(e.line ?? 0)}   ${e.action === 'oom_kill' ? 'OOM killer' : e.action.replace('_', ' ')}${e.page !== undefined ? ' ' + hex(e.page) : ''}${e.detail ? ': ' + e.detail : ''}`);
         return;
       case 'output':
         this.buf.push(e.text);
@@ -81,7 +104,11 @@ export class TextPrinter {
     const heapBase = this.sc.proc.layout.heapBase;
     const brk = this.sc.proc.brkNow();
     this.say(`== exit ${status} after ${this.sc.interp.steps} steps ==`);
-    this.say(`process: RSS ${kib(c.rss)}, VSZ ${kib(c.vsz)}, minflt ${c.minflt}, majflt ${c.majflt}, syscalls ${c.syscalls}`);
+    this.say(`process: RSS ${kib(c.rss)} (anon ${kib(c.rssAnon)}, file ${kib(c.rssFile)}, shmem ${kib(c.rssShmem)}), VSZ ${kib(c.vsz)}, minflt ${c.minflt}, majflt ${c.majflt}, syscalls ${c.syscalls}`);
+    const v = (k: string) => this.sc.proc.vmEvent(k);
+    if (v('Cached') || v('pswpout') || v('pgscan_kswapd') || v('pgscan_direct') || v('oom_kill')) {
+      this.say(`memory: free ${kib(v('MemFree') * 1024)}, cached ${kib(v('Cached') * 1024)} (dirty ${kib(v('Dirty') * 1024)}), swap used ${kib((v('SwapTotal') - v('SwapFree')) * 1024)}; reclaim: kswapd ${v('pgsteal_kswapd')}/${v('pgscan_kswapd')}, direct ${v('pgsteal_direct')}/${v('pgscan_direct')} pages stolen/scanned, ${v('allocstall')} stalls, ${v('oom_kill')} OOM kills`);
+    }
     try {
       const mi = this.sc.glibc.mallinfo2();
       this.say(`heap: brk ${hex(brk)} (heap base + ${hex(brk - heapBase)}), in use ${mi.uordblks} bytes, free ${mi.fordblks} bytes (top ${mi.keepcost}), mmapped ${mi.hblks} chunk${mi.hblks === 1 ? '' : 's'} (${mi.hblkhd} bytes)`);

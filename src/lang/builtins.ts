@@ -54,8 +54,20 @@ export const BUILTINS: Record<string, BuiltinSig> = {
   minflt: { ret: 'long', params: [], doc: 'minor page faults so far' },
   majflt: { ret: 'long', params: [], doc: 'major page faults so far' },
   brk_now: { ret: 'void*', params: [], doc: 'the current program break' },
-  read: { ret: 'int', params: ['void*', 'size_t'], doc: 'hex dump of n bytes (like x/xb); returns the first' },
-  write: { ret: 'int', params: ['void*', 'any', 'int'], minArgs: 2, doc: 'write a string, or a value of a width, at an address' },
+  read: { ret: 'int', params: ['void*', 'size_t'], doc: 'hex dump of n bytes (like x/xb); returns the first; read(fd, buf, n) with an int fd is the system call' },
+  write: { ret: 'int', params: ['void*', 'any', 'int'], minArgs: 2, doc: 'write a string, or a value of a width, at an address; write(fd, buf, n) with an int fd is the system call' },
+  // read(fd, buf, n) and write(fd, buf, n): the checker turns a call whose first argument is an
+  // int (a file descriptor) into these, glibc's own names for the system-call wrappers
+  __read: { ret: 'long', params: ['int', 'void*', 'size_t'], doc: 'read(2): up to n bytes from a file into buf' },
+  __write: { ret: 'long', params: ['int', 'void*', 'size_t'], doc: 'write(2): n bytes from buf to a file (fd 1, 2: the output)' },
+  open: { ret: 'int', params: ['char*', 'int', 'int'], minArgs: 2, doc: 'open a file of the emulated disk (#pragma file); returns a descriptor' },
+  close: { ret: 'int', params: ['int'], doc: 'close a descriptor' },
+  lseek: { ret: 'long', params: ['int', 'long', 'int'], doc: 'move the file offset (SEEK_SET, SEEK_CUR, SEEK_END)' },
+  fsync: { ret: 'int', params: ['int'], doc: "write the file's dirty pages back to the disk" },
+  msync: { ret: 'int', params: ['void*', 'size_t', 'int'], doc: 'MS_SYNC: write the dirty pages of a shared file mapping back' },
+  meminfo: { ret: 'void', params: [], doc: 'print /proc/meminfo' },
+  vmstat: { ret: 'void', params: [], doc: "print /proc/vmstat's paging and reclaim counters" },
+  vmevent: { ret: 'long', params: ['char*'], doc: 'one /proc/vmstat counter, or a /proc/meminfo value in kB, by name' },
 };
 
 // name -> [value, type] ('int' unless the value needs more)
@@ -74,5 +86,9 @@ export const CONSTANTS: Record<string, [bigint, 'int' | 'long' | 'ulong' | 'void
   MREMAP_MAYMOVE: [1n, 'int'], MREMAP_FIXED: [2n, 'int'],
   MADV_NORMAL: [0n, 'int'], MADV_RANDOM: [1n, 'int'], MADV_SEQUENTIAL: [2n, 'int'], MADV_WILLNEED: [3n, 'int'],
   MADV_DONTNEED: [4n, 'int'], MADV_FREE: [8n, 'int'], MADV_REMOVE: [9n, 'int'],
-  ENOMEM: [12n, 'int'], EINVAL: [22n, 'int'],
+  ENOMEM: [12n, 'int'], EINVAL: [22n, 'int'], ENOENT: [2n, 'int'], EBADF: [9n, 'int'], EACCES: [13n, 'int'], EFAULT: [14n, 'int'],
+  O_RDONLY: [0n, 'int'], O_WRONLY: [1n, 'int'], O_RDWR: [2n, 'int'], O_CREAT: [0x40n, 'int'], O_TRUNC: [0x200n, 'int'], O_APPEND: [0x400n, 'int'],
+  SEEK_SET: [0n, 'int'], SEEK_CUR: [1n, 'int'], SEEK_END: [2n, 'int'],
+  MS_ASYNC: [1n, 'int'], MS_INVALIDATE: [2n, 'int'], MS_SYNC: [4n, 'int'],
+  STDIN_FILENO: [0n, 'int'], STDOUT_FILENO: [1n, 'int'], STDERR_FILENO: [2n, 'int'],
 };

@@ -343,6 +343,9 @@ export class ExprChecker {
       const args = p.args.map((a, i) => this.convert(this.rvalue(a), ps[i], a.loc, `passing argument ${i + 1} to '${name}'`));
       return { kind: 'call', callee: { kind: 'func', func: f }, args, type: f.type.ret, loc: p.loc };
     }
+    if ((name === 'read' || name === 'write') && p.args.length === 3 && this.isDescriptor(p.args[0])) {
+      return this.call({ ...p, callee: { ...p.callee, name: `__${name}` } });
+    }
     const b = BUILTINS[name];
     if (!b) return fail(env, p.loc, `call to undeclared function '${name}'`);
     const min = b.minArgs ?? b.params.length;
@@ -365,6 +368,14 @@ export class ExprChecker {
       return this.convert(e, this.builtinType(pt), a.loc, `passing argument ${i + 1} to '${name}'`);
     });
     return { kind: 'call', callee: { kind: 'builtin', name }, args, type: this.builtinType(b.ret), loc: p.loc };
+  }
+
+  // read/write's first argument: an int (or narrower) is a file descriptor, anything else (a
+  // pointer, a long address) keeps the memory meaning.
+  private isDescriptor(a: PExpr): boolean {
+    const env = this.env, diag = env.diag;
+    env.diag = () => {};     // the argument is checked again, with its diagnostics, as the call's
+    try { const t = this.rvalue(a).type; return isInt(t) && t.size <= 4; } catch { return false; } finally { env.diag = diag; }
   }
 
   builtinType(name: string): CType {

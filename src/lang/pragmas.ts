@@ -2,6 +2,7 @@
 import type { Diagnostic, Pragma } from './ast';
 
 const SIZE = /^\d+\s*([KMGT]i?B?|[KMGT])?$/i;
+const FILE = /^[\w./-]+\s+(\d+\s*([KMGT]i?B?|[KMGT])?|"(?:[^"\\]|\\.)*")$/i;
 
 const RULES: Record<string, { ok: (v: string) => boolean; expect: string }> = {
   arch: { ok: (v) => v === 'x86_64' || v === 'i386', expect: "'x86_64' or 'i386'" },
@@ -11,6 +12,9 @@ const RULES: Record<string, { ok: (v: string) => boolean; expect: string }> = {
   overcommit: { ok: (v) => ['0', '1', '2'].includes(v), expect: '0, 1 or 2' },
   aslr: { ok: (v) => v === 'on' || v === 'off', expect: "'on' or 'off'" },
   seed: { ok: (v) => /^\d+$/.test(v) && Number(v) <= Number.MAX_SAFE_INTEGER, expect: 'a non-negative integer' },
+  swappiness: { ok: (v) => /^\d+$/.test(v) && Number(v) <= 200, expect: 'an integer from 0 to 200 (vm.swappiness)' },
+  hog: { ok: (v) => SIZE.test(v), expect: 'a size such as 8MiB (memory a background process holds)' },
+  file: { ok: (v) => FILE.test(v), expect: 'a name and a size (#pragma file data.bin 8MiB) or a name and a string (#pragma file notes.txt "hello\\n")' },
   stdio_buffers: { ok: (v) => ['off', 'on', 'pipe', 'tty'].includes(v), expect: "'off', 'on', 'pipe' or 'tty'" },
 };
 

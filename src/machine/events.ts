@@ -13,16 +13,25 @@ export interface SyscallEvent {
 
 export interface FaultEvent {
   event: 'fault';
-  kind: 'minor' | 'major';            // minor: zero-fill / first touch; major: swap-in
+  kind: 'minor' | 'major';            // minor: zero-fill, first touch, page cache hit; major: disk or swap read
   addr: number;                       // faulting virtual address
   page: number;                       // page-aligned address
   write: boolean;
+  file?: string;                      // a file mapping's path
+  cow?: boolean;                      // a store to a private file mapping copied the page
 }
 
 export interface ReclaimEvent {
   event: 'reclaim';
-  action: 'swapout' | 'drop' | 'oom_kill';
+  // swapout: an anonymous page written to swap; drop: a clean page-cache page freed;
+  // writeback: a dirty page-cache page written to the disk; kswapd_wake / kswapd_sleep:
+  // background reclaim between steps; direct_reclaim: an allocation stalled to reclaim;
+  // oom_kill: a process killed
+  action: 'swapout' | 'drop' | 'writeback' | 'kswapd_wake' | 'kswapd_sleep' | 'direct_reclaim' | 'oom_kill';
   page?: number;
+  file?: string;
+  index?: number;                     // page index in the file
+  by?: string;                        // kswapd, direct, flusher, fsync, msync
   detail?: string;
 }
 

@@ -8,6 +8,9 @@ import type { ProcessLayout, Syscalls, VmArea } from './kernel/types';
 
 export interface ProcessCounters {
   rss: number;            // bytes resident (pages of the process's mappings in RAM, not page tables)
+  rssAnon: number;        // RssAnon: private anonymous pages (and private copies of file pages)
+  rssFile: number;        // RssFile: page-cache pages mapped by the process
+  rssShmem: number;       // RssShmem: shared anonymous pages
   vsz: number;            // bytes of all mappings
   minflt: number;
   majflt: number;
@@ -54,4 +57,12 @@ export interface EmulatedProcess {
   pagewalk(va: number): PageWalk;         // no side effects
   pagewalkText(va: number): string;       // a textbook page walk, every level
   residentPages(start: number, end: number): number;   // mincore over [start,end)
+  meminfo(): string;                      // /proc/meminfo text
+  vmstat(): string;                       // /proc/vmstat's reclaim counters
+  vmEvent(name: string): number;          // one /proc/vmstat or /proc/meminfo (kB) value by name
+  // Background kernel work (kswapd, the flusher) between steps: the interpreter supplies the
+  // clock (its step count) and is asked, through `wake`, to call background() at a step.
+  attachClock(clock: () => number, wake: (atStep: number) => void): void;
+  background(): void;
+  stdout: ((bytes: Uint8Array) => void) | null;   // write(1, ...) / write(2, ...)
 }

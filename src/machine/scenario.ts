@@ -2,7 +2,7 @@
 // checked program → process, glibc and interpreter. Shared by the CLI, the debugger and tests.
 import { compile, scanPragmas } from '../lang/index';
 import type { Diagnostic, Pragma, Program } from '../lang/ast';
-import { DEFAULT_CONFIG, type MachineConfig, type StdioBuffers } from './config';
+import { DEFAULT_CONFIG, type FileSpec, type MachineConfig, type StdioBuffers } from './config';
 import { createGlibc } from './glibc/index';
 import type { Allocator } from './glibc/types';
 import { Interpreter } from './interp/interpreter';
@@ -29,6 +29,26 @@ export function parseSize(text: string): number | null {
   return Number(m[1]) * mul[m[2].toUpperCase()];
 }
 
+// `NAME SIZE` or `NAME "text"` (C escapes in the text).
+export function parseFilePragma(v: string): FileSpec | null {
+  const m = /^([\w./-]+)\s+(.+)$/.exec(v);
+  if (!m) return null;
+  if (m[2].startsWith('"')) {
+    const body = m[2].slice(1, -1);
+    const bytes: number[] = [];
+    for (let i = 0; i < body.length; i++) {
+      const ch = body[i];
+      if (ch !== '\\') { for (const b of new TextEncoder().encode(ch)) bytes.push(b); continue; }
+      const e = body[++i];
+      if (e === 'x') { bytes.push(parseInt(body.slice(i + 1, i + 3), 16)); i += 2; }
+      else bytes.push(({ n: 10, t: 9, r: 13, '0': 0, '\\': 92, '"': 34 } as Record<string, number>)[e] ?? e.charCodeAt(0));
+    }
+    return { name: m[1], size: bytes.length, text: Uint8Array.from(bytes) };
+  }
+  const size = parseSize(m[2]);
+  return size === null ? null : { name: m[1], size };
+}
+
 // The machine settings a file's pragmas ask for. Unknown or malformed values were already
 // reported by the front end; here they fall back to the defaults.
 export function configFromPragmas(pragmas: Pragma[], overrides: Partial<MachineConfig> = {}): MachineConfig {
@@ -43,6 +63,9 @@ export function configFromPragmas(pragmas: Pragma[], overrides: Partial<MachineC
       case 'overcommit': if (v === '0' || v === '1' || v === '2') c.overcommit = Number(v) as 0 | 1 | 2; break;
       case 'aslr': c.aslr = v === 'on'; break;
       case 'seed': if (/^\d+$/.test(v)) c.seed = Number(v); break;
+      case 'swappiness': if (/^\d+$/.test(v) && Number(v) <= 200) c.swappiness = Number(v); break;
+      case 'hog': { const n = parseSize(v); if (n) c.hogs = [...c.hogs, n]; break; }
+      case 'file': { const f = parseFilePragma(v); if (f) c.files = [...c.files, f]; break; }
       case 'stdio_buffers': if (['off', 'on', 'pipe', 'tty'].includes(v)) c.stdioBuffers = v as StdioBuffers; break;
     }
   }

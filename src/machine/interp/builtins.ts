@@ -108,6 +108,21 @@ function kernelBuiltin(name: string, args: Closure[], it: Interpreter): Closure 
     case 'munmap': return (f) => ret0(sys.munmap(addr(args[0](f)), len(args[1](f)), 'program'));
     case 'mprotect': return (f) => ret0(sys.mprotect(addr(args[0](f)), len(args[1](f)), Number(args[2](f)), 'program'));
     case 'madvise': return (f) => ret0(sys.madvise(addr(args[0](f)), len(args[1](f)), Number(args[2](f)), 'program'));
+    case 'open': return (f) => {
+      const path = decode(readCString(it.proc.mem, addrOf(args[0](f))));
+      const r = sys.open(path, Number(args[1](f)), args[2] ? Number(args[2](f)) : 0);
+      return r < 0 ? ret0(r) : r;
+    };
+    case 'close': return (f) => ret0(sys.close(Number(args[0](f))));
+    case 'fsync': return (f) => ret0(sys.fsync(Number(args[0](f))));
+    case 'msync': return (f) => ret0(sys.msync(addr(args[0](f)), Number(len(args[1](f))), Number(args[2](f))));
+    case '__read': case '__write': case 'lseek': return (f) => {
+      const fd = Number(args[0](f)), b = args[1](f), n = args[2](f);
+      const r = name === 'lseek' ? sys.lseek(fd, Number(signed(b)), Number(n))
+        : (name === '__read' ? sys.read : sys.write)(fd, addrOf(b), typeof n === 'number' ? n : Number.MAX_SAFE_INTEGER);
+      if (r < 0) { setErrno(-r); return -1; }
+      return r;
+    };
     case 'mremap': return (f) => {
       const a = addr(args[0](f)), ol = len(args[1](f)), nl = len(args[2](f));
       const flags = args[3] ? Number(args[3](f)) : 0, na = args[4] ? addr(args[4](f)) : 0;
@@ -146,6 +161,9 @@ function ioBuiltin(name: string, args: Closure[], e: Call, it: Interpreter): Clo
     case 'vis': return (f) => { it.output(it.glibc.visText(args[0] ? Number(args[0](f)) : undefined)); return 0; };
     case 'maps': return () => { it.output(it.proc.maps()); return 0; };
     case 'pagewalk': return (f) => { const a = args[0](f); it.output(it.proc.pagewalkText(typeof a === 'number' ? a : Number(BigInt.asUintN(53, a)))); return 0; };
+    case 'meminfo': return () => { it.output(it.proc.meminfo()); return 0; };
+    case 'vmstat': return () => { it.output(it.proc.vmstat()); return 0; };
+    case 'vmevent': return (f) => it.proc.vmEvent(decode(readCString(mem, addrOf(args[0](f)))));
     case 'rss': return () => it.proc.counters().rss;
     case 'vsz': return () => it.proc.counters().vsz;
     case 'minflt': return () => it.proc.counters().minflt;

@@ -22,7 +22,7 @@ export class ProgramExit extends Error {
 export type RunState = 'ready' | 'running' | 'exited';
 
 export interface InterpSnapshot {
-  steps: number; loc: Loc; state: RunState; exitStatus: number; stdoutReady: boolean; resumeAfterBreak: boolean;
+  steps: number; loc: Loc; state: RunState; exitStatus: number; stdoutReady: boolean; resumeAfterBreak: boolean; bgDue: number;
   frames: Frame[]; proc: unknown; glibc: unknown;
 }
 export type StopReason = 'exited' | 'limit' | 'break';
@@ -46,6 +46,8 @@ export class Interpreter {
   // asking the hook again (otherwise a breakpoint would stop forever at the same place).
   resumeAfterBreak = false;
   stdoutReady = false;
+  // The step before which the kernel's background work (kswapd, the flusher) runs next.
+  bgDue = Infinity;
   readonly sourceLines: string[];
   private readonly startup: CompiledFunc;
 
@@ -54,6 +56,8 @@ export class Interpreter {
     this.sourceLines = opts.source.split('\n');
     this.loc = { file: program.file, line: 0, col: 0 };
     proc.sink = (e) => { if (this.sink) this.sink({ ...e, step: this.steps, line: this.loc.line }); };
+    proc.attachClock(() => this.steps, (at) => { if (at < this.bgDue) this.bgDue = at; });
+    proc.stdout = (bytes) => this.output(decodeOutput(bytes));
     const startupInit = new Set(program.globals.filter((g) => g.init));
     const env = { mem: proc.mem, builtin: (e: Parameters<ExprCtx['builtin']>[0], X: ExprCompiler) => compileBuiltin(e, X, this), startupInit,
       scriptMain: program.scriptStyle ? program.funcs.get('main') ?? null : null };
@@ -83,6 +87,13 @@ export class Interpreter {
   }
 
   emit(e: RunEvent): void { if (this.sink) this.sink(e); }
+
+  // Between two steps: the kernel's own threads run; their events carry the coming step's line.
+  private background(loc: Loc): void {
+    this.bgDue = Infinity;
+    this.loc = loc;
+    this.proc.background();
+  }
 
   // Prepares the initial frame: runs the global initialisers, then enters main.
   start(): void {
@@ -161,6 +172,7 @@ export class Interpreter {
           if (this.steps >= limit) { f.pc = pc; this.loc = ins.loc; this.resumeAfterBreak = skipHook; return 'limit'; }
           if (hook !== null && !skipHook && hook(ins, f)) { f.pc = pc; this.loc = ins.loc; this.resumeAfterBreak = true; return 'break'; }
           skipHook = false;
+          if (this.steps >= this.bgDue) this.background(ins.loc);
           this.steps++;
           this.loc = ins.loc;
         }
@@ -246,7 +258,7 @@ export class Interpreter {
   snapshot(): InterpSnapshot {
     const proc = this.proc as EmulatedProcess & { snapshot(): unknown };
     return {
-      steps: this.steps, loc: this.loc, state: this.state, exitStatus: this.exitStatus, stdoutReady: this.stdoutReady,
+      steps: this.steps, loc: this.loc, state: this.state, exitStatus: this.exitStatus, stdoutReady: this.stdoutReady, bgDue: this.bgDue,
       resumeAfterBreak: this.resumeAfterBreak,
       frames: this.frames.map((f) => ({ ...f, r: f.r.slice() })),
       proc: proc.snapshot(), glibc: this.glibc.snapshot(),
@@ -256,7 +268,12 @@ export class Interpreter {
     (this.proc as EmulatedProcess & { restore(x: unknown): void }).restore(s.proc);
     this.glibc.restore(s.glibc);
     this.steps = s.steps; this.loc = s.loc; this.state = s.state; this.exitStatus = s.exitStatus;
+    this.bgDue = s.bgDue;
     this.stdoutReady = s.stdoutReady; this.resumeAfterBreak = s.resumeAfterBreak;
     this.frames = s.frames.map((f) => ({ ...f, r: f.r.slice() }));
   }
+}
+
+function decodeOutput(b: Uint8Array): string {
+  try { return new TextDecoder('utf-8', { fatal: true }).decode(b); } catch { return String.fromCharCode(...b); }
 }

@@ -1,14 +1,24 @@
 // The process's memory as the kernel manages it (mm_struct): areas, the page-fault handler
-// (handle_mm_fault → do_anonymous_page / do_swap_page), frame allocation with reclaim to swap
-// and the OOM killer, and the reverse map of resident pages that reclaim and RSS need.
+// (handle_mm_fault → do_anonymous_page / do_swap_page / filemap_fault), frame allocation with
+// the zone watermarks (vmscan.ts reclaims, the OOM killer ends someone), the page cache and
+// the reverse maps of resident pages that reclaim and RSS need.
 import type { MachineConfig } from '../config';
 import type { EventSink } from '../events';
 import { Mmu, PTE_A, PTE_D, PTE_P, PTE_PROTNONE, PTE_RW, PTE_SWAP, PTE_US } from '../memory/mmu';
 import { PhysicalMemory } from '../memory/phys';
 import { MachineSignal } from '../signals';
+import { filemapFault, reprotectFilePage, zapFilePage } from './filemap';
+import { FileSystem } from './fs';
 import { PAGE } from './layout';
+import { PageCache, type CachePage } from './pagecache';
 import type { ProcessLayout } from './types';
 import { VmaList, type Vma } from './vma';
+import { allocSlow, DIRTY_WRITEBACK_STEPS, dirtyBackgroundThresh, flusher, kswapd } from './vmscan';
+import { watermarks, zeroEvents, type VmEvents, type Watermarks } from './vmstat';
+
+// A background process holding memory (`#pragma hog`): it keeps touching all of it, so reclaim
+// cannot take its pages; only the OOM killer frees them.
+export interface Hog { pid: number; frames: number[] }
 
 const MAPERR = 'address not mapped to object';
 const ACCERR = 'invalid permissions for mapped object';
@@ -17,14 +27,30 @@ export class Mm {
   readonly phys: PhysicalMemory;
   readonly mmu: Mmu;
   vmas = new VmaList();
-  // reverse maps: resident anonymous/image pages (vpn -> frame) and swapped ones (vpn -> slot)
+  // reverse maps: resident anonymous/image pages (vpn -> frame), oldest first, which is also
+  // the anon lruvec's order (pages in activeAnon are on the active list, the rest inactive);
+  // swapped ones (vpn -> slot); file pages mapped by a pte (vpn -> cached page)
   resident = new Map<number, number>();
+  activeAnon = new Set<number>();
   swapped = new Map<number, number>();
   swapStore = new Map<number, Uint8Array>();
-  private swapFree: number[] = [];
-  private swapNext = 0;
+  fileMapped = new Map<number, CachePage>();
+  swapFree: number[] = [];
+  swapNext = 0;
   readonly swapSlots: number;
-  clockHand = 0;
+  fs: FileSystem;
+  cache = new PageCache();
+  readonly wmark: Watermarks;
+  swappiness: number;
+  ev: VmEvents = zeroEvents();
+  hogs: Hog[] = [];
+  kswapdPending = false;
+  flushAt = Infinity;
+  // The step counter (emulated time) and a request to run background work (kswapd, the
+  // flusher) before a later step; the interpreter provides both.
+  clock: () => number = () => 0;
+  wake: ((atStep: number) => void) | null = null;
+  stdout: ((bytes: Uint8Array) => void) | null = null;
   pageTableFrames = 0;
   minflt = 0;
   majflt = 0;
@@ -37,8 +63,18 @@ export class Mm {
   constructor(readonly config: MachineConfig, readonly layout: ProcessLayout) {
     this.phys = new PhysicalMemory(Math.floor(config.ram / PAGE));
     this.swapSlots = Math.floor(config.swap / PAGE);
+    this.wmark = watermarks(this.phys.totalFrames);
+    this.swappiness = config.swappiness;
+    this.fs = new FileSystem(config.files);
     this.mmu = new Mmu(this.phys, config.arch, (va, w) => this.handleFault(va, w), () => this.allocTableFrame());
     this.mmu.init();
+    // the hogs start first and take what they ask for, leaving at least the min reserve
+    config.hogs.forEach((bytes, i) => {
+      const frames: number[] = [];
+      const n = Math.min(Math.floor(bytes / PAGE), this.phys.freeFrames - this.wmark.min);
+      for (let k = 0; k < n; k++) frames.push(this.phys.alloc());
+      this.hogs.push({ pid: 2 + i, frames });
+    });
   }
 
   get taskSize(): number { return this.config.arch === 'x86_64' ? 0x800000000000 : 0xc0000000; }
@@ -49,51 +85,41 @@ export class Mm {
     return f;
   }
 
-  // A frame for the process; reclaims (swap-out) when none is free, kills when nothing can go.
+  // A frame for the process. Above the low watermark it is simply taken; at or below it the
+  // allocator's slow path wakes kswapd, reclaims directly below min, or calls the OOM killer.
   allocFrame(): number {
-    let f = this.phys.alloc();
-    if (f >= 0) return f;
-    this.reclaim();
-    f = this.phys.alloc();
-    if (f < 0) this.oomKill();
-    return f;
+    if (this.phys.freeFrames > this.wmark.low) return this.phys.alloc();
+    return allocSlow(this);
   }
 
-  // Second-chance (clock) over resident pages: recently accessed pages get their Accessed bit
-  // cleared and are passed over once; the first cold anonymous page goes to swap.
-  private reclaim(): void {
-    if (this.swapNext >= this.swapSlots && this.swapFree.length === 0) return;
-    const pages = [...this.resident.keys()];
-    if (pages.length === 0) return;
-    for (let pass = 0; pass < 2 * pages.length; pass++) {
-      const vpn = pages[this.clockHand++ % pages.length];
-      const va = vpn * PAGE;
-      const v = this.vmas.find(va);
-      if (!v || !v.anon) continue;
-      const e = this.mmu.getPte(va);
-      if (!e || !(e.lo & (PTE_P | PTE_PROTNONE))) continue;
-      if (e.lo & PTE_A) { e.lo &= ~PTE_A; this.mmu.setPte(va, e); continue; }
-      this.swapOut(vpn, Mmu.frameOf(e));
-      return;
-    }
-  }
-
-  private swapOut(vpn: number, frame: number): void {
+  swapOut(vpn: number, frame: number, by?: string): void {
     const slot = this.swapFree.length ? this.swapFree.pop()! : this.swapNext++;
     this.swapStore.set(slot, this.phys.frame(frame).slice());
     this.mmu.setPte(vpn * PAGE, { lo: ((slot % 1048576) * 4096 + PTE_SWAP) >>> 0, hi: Math.floor(slot / 1048576) });
     this.phys.free(frame);
     this.resident.delete(vpn);
+    this.activeAnon.delete(vpn);
     this.swapped.set(vpn, slot);
-    this.sink?.({ event: 'reclaim', action: 'swapout', page: vpn * PAGE });
+    this.ev.pswpout++;
+    this.sink?.({ event: 'reclaim', action: 'swapout', page: vpn * PAGE, ...(by ? { by } : {}) });
   }
 
-  private oomKill(): never {
-    const kb = (n: number) => Math.round(n / 1024);
-    const vm = this.vmas.list.reduce((s, v) => s + (v.vm_end - v.vm_start), 0);
-    const msg = `Out of memory: Killed process 1 (scenario) total-vm:${kb(vm)}kB, anon-rss:${kb(this.resident.size * PAGE)}kB, file-rss:0kB, shmem-rss:0kB`;
-    this.sink?.({ event: 'reclaim', action: 'oom_kill', detail: msg });
-    throw new MachineSignal('SIGKILL', msg);
+  // Work the kernel does between the program's steps: kswapd when it was woken, the flusher
+  // when its interval is due.
+  background(now = this.clock()): void {
+    if (this.kswapdPending) kswapd(this);
+    if (this.flushAt <= now) flusher(this, now);
+  }
+
+  scheduleFlush(at: number): void {
+    if (at < this.flushAt) { this.flushAt = at; this.wake?.(at); }
+  }
+  // A page just became dirty: the flusher's timer starts if it was idle, and it runs at once
+  // when dirty pages pass the background threshold.
+  scheduleFlushSoon(): void {
+    const now = this.clock();
+    if (this.cache.nrDirty > dirtyBackgroundThresh(this)) this.scheduleFlush(now);
+    else if (this.flushAt === Infinity) this.scheduleFlush(now + DIRTY_WRITEBACK_STEPS);
   }
 
   // handle_mm_fault: find the area (growing the stack if the access is just below it),
@@ -108,12 +134,14 @@ export class Mm {
     const page = va - (va % PAGE);
     const vpn = page / PAGE;
     const slot = this.swapped.size ? this.swapped.get(vpn) : undefined;
+    if (v.file && slot === undefined) { filemapFault(this, v, va, write); return; }
     const f = this.allocFrame();
     if (slot !== undefined) {
       // do_swap_page: a major fault, the page comes back from swap
       this.phys.frame(f).set(this.swapStore.get(slot)!);
       this.swapStore.delete(slot); this.swapFree.push(slot); this.swapped.delete(vpn);
       this.majflt++;
+      this.ev.pswpin++;
       this.sink?.({ event: 'fault', kind: 'major', addr: va, page, write });
     } else {
       // do_anonymous_page: a zero-filled frame (alloc() zeroes)
@@ -159,12 +187,13 @@ export class Mm {
   // Drop the pages of [start, end): frames freed, swap slots released, entries cleared.
   zap(start: number, end: number): void {
     const pages = (end - start) / PAGE;
-    const each = (m: Map<number, number>, fn: (vpn: number, x: number) => void) => {
+    const each = <T>(m: Map<number, T>, fn: (vpn: number, x: T) => void) => {
       if (pages < m.size) {
         for (let vpn = start / PAGE; vpn < end / PAGE; vpn++) { const x = m.get(vpn); if (x !== undefined) fn(vpn, x); }
       } else for (const [vpn, x] of [...m]) if (vpn * PAGE >= start && vpn * PAGE < end) fn(vpn, x);
     };
-    each(this.resident, (vpn, f) => { this.phys.free(f); this.resident.delete(vpn); this.mmu.setPte(vpn * PAGE, { lo: 0, hi: 0 }); });
+    each(this.resident, (vpn, f) => { this.phys.free(f); this.resident.delete(vpn); this.activeAnon.delete(vpn); this.mmu.setPte(vpn * PAGE, { lo: 0, hi: 0 }); });
+    if (this.fileMapped.size) each(this.fileMapped, (vpn) => zapFilePage(this, vpn));
     each(this.swapped, (vpn, slot) => { this.swapStore.delete(slot); this.swapFree.push(slot); this.swapped.delete(vpn); this.mmu.setPte(vpn * PAGE, { lo: 0, hi: 0 }); });
   }
 
@@ -178,11 +207,24 @@ export class Mm {
       if (!v.read && !v.write) this.mmu.setPte(va, Mmu.makeEntry(f, PTE_PROTNONE | PTE_US | keep, true));
       else this.mmu.setPte(va, Mmu.makeEntry(f, PTE_P | PTE_US | (v.write ? PTE_RW : 0) | keep, !v.exec && this.config.arch === 'x86_64'));
     }
+    for (const vpn of [...this.fileMapped.keys()]) if (vpn * PAGE >= start && vpn * PAGE < end) reprotectFilePage(this, vpn, v);
   }
 
   rss(): number {
     // resident pages of the process's mappings (page tables are not counted, as in Linux)
-    return this.resident.size * PAGE;
+    return (this.resident.size + this.fileMapped.size) * PAGE;
+  }
+  // RssShmem: resident pages of shared anonymous mappings (shmem in Linux); the rest of the
+  // anonymous pages are RssAnon, file pages mapped by a pte RssFile.
+  rssShmem(): number {
+    let n = 0;
+    for (const v of this.vmas.list) {
+      if (!v.shared || !v.anon) continue;
+      const first = v.vm_start / PAGE, last = v.vm_end / PAGE;
+      if (last - first < this.resident.size) { for (let vpn = first; vpn < last; vpn++) if (this.resident.has(vpn)) n++; }
+      else for (const vpn of this.resident.keys()) if (vpn >= first && vpn < last) n++;
+    }
+    return n * PAGE;
   }
   vsz(): number { return this.vmas.list.reduce((s, v) => s + (v.vm_end - v.vm_start), 0); }
 }

@@ -6,7 +6,7 @@ import { PTE_P } from '../memory/mmu';
 import type { EmulatedProcess, ProcessCounters } from '../process';
 import { libcLayout, PAGE, programLayout, type ImageMapping } from './layout';
 import { Mm } from './mm';
-import { mapsText, pageWalk, pageWalkText } from './procfs';
+import { mapsText, meminfoFields, meminfoText, pageWalk, pageWalkText, vmstatFields, vmstatText } from './procfs';
 import { makeSyscalls } from './syscalls';
 import type { ProcessLayout, Syscalls, VmArea } from './types';
 import type { Vma } from './vma';
@@ -59,10 +59,22 @@ class Process implements EmulatedProcess {
   get sink(): EventSink | null { return this.mm.sink; }
   set sink(s: EventSink | null) { this.mm.sink = s; }
 
+  get stdout() { return this.mm.stdout; }
+  set stdout(f: ((bytes: Uint8Array) => void) | null) { this.mm.stdout = f; }
+  attachClock(clock: () => number, wake: (atStep: number) => void): void { this.mm.clock = clock; this.mm.wake = wake; }
+  background(): void { this.mm.background(); }
+  meminfo(): string { return meminfoText(this.mm); }
+  vmstat(): string { return vmstatText(this.mm); }
+  vmEvent(name: string): number {
+    const hit = vmstatFields(this.mm).find(([k]) => k === name) ?? meminfoFields(this.mm).find(([k]) => k === name);
+    return hit ? hit[1] : -1;
+  }
+
   counters(): ProcessCounters {
     const mm = this.mm;
+    const shmem = mm.rssShmem();
     return {
-      rss: mm.rss(), vsz: mm.vsz(), minflt: mm.minflt, majflt: mm.majflt, syscalls: mm.syscalls,
+      rss: mm.rss(), rssAnon: mm.resident.size * PAGE - shmem, rssFile: mm.fileMapped.size * PAGE, rssShmem: shmem, vsz: mm.vsz(), minflt: mm.minflt, majflt: mm.majflt, syscalls: mm.syscalls,
       tlbHits: mm.mmu.hits, tlbMisses: mm.mmu.misses, swapUsed: mm.swapped.size * PAGE,
       freeFrames: mm.phys.freeFrames, totalFrames: mm.phys.totalFrames, pageTableFrames: mm.pageTableFrames,
       committed: mm.committed, commitLimit: mm.swapSlots * PAGE + Math.floor(mm.phys.totalFrames / 2) * PAGE,
@@ -75,6 +87,16 @@ class Process implements EmulatedProcess {
   pagewalkText(va: number): string { return pageWalkText(this.mm, va); }
   residentPages(start: number, end: number): number {
     let n = 0;
+    // mincore on a file mapping reports the page cache, mapped here or not
+    const fileAreas = this.mm.vmas.list.filter((v) => v.file && v.vm_start < end && v.vm_end > start);
+    if (fileAreas.length) {
+      for (let page = Math.floor(start / PAGE) * PAGE; page < end; page += PAGE) {
+        const v = fileAreas.find((a) => a.vm_start <= page && page < a.vm_end);
+        if (v) { if (this.mm.cache.find(v.file!.ino, (v.pgoff + page - v.vm_start) / PAGE) || this.mm.resident.has(page / PAGE)) n++; }
+        else { const e = this.mm.mmu.getPte(page); if (e && e.lo & PTE_P) n++; }
+      }
+      return n;
+    }
     const first = Math.floor(start / PAGE), last = Math.ceil(end / PAGE);
     if (last - first > this.mm.resident.size) { for (const vpn of this.mm.resident.keys()) if (vpn >= first && vpn < last) n++; return n; }
     for (let vpn = first; vpn < last; vpn++) { const e = this.mm.mmu.getPte(vpn * PAGE); if (e && e.lo & PTE_P) n++; }
@@ -84,16 +106,17 @@ class Process implements EmulatedProcess {
   snapshot(): unknown {
     const mm = this.mm;
     return { phys: mm.phys.clone(), vmas: mm.vmas.clone(), resident: new Map(mm.resident), swapped: new Map(mm.swapped),
-      swapStore: new Map(mm.swapStore), counters: { minflt: mm.minflt, majflt: mm.majflt, syscalls: mm.syscalls, committed: mm.committed,
+      swapStore: new Map(mm.swapStore), vm: vmState(mm), counters: { minflt: mm.minflt, majflt: mm.majflt, syscalls: mm.syscalls, committed: mm.committed,
         brk: mm.brk, pt: mm.pageTableFrames, hits: mm.mmu.hits, misses: mm.mmu.misses, cr3: mm.mmu.cr3 } };
   }
   restore(s: unknown): void {
-    const x = s as ReturnType<Process['snapshot']> & { phys: Mm['phys']; vmas: Mm['vmas']; resident: Map<number, number>; swapped: Map<number, number>; swapStore: Map<number, Uint8Array>; counters: Record<string, number> };
+    const x = s as ReturnType<Process['snapshot']> & { phys: Mm['phys']; vmas: Mm['vmas']; resident: Map<number, number>; swapped: Map<number, number>; swapStore: Map<number, Uint8Array>; vm: VmState; counters: Record<string, number> };
     const mm = this.mm;
     const phys = x.phys.clone();
     (mm as { phys: Mm['phys'] }).phys = phys;
     (mm.mmu as { phys: Mm['phys'] }).phys = phys;
     mm.vmas = x.vmas.clone(); mm.resident = new Map(x.resident); mm.swapped = new Map(x.swapped); mm.swapStore = new Map(x.swapStore);
+    restoreVmState(mm, x.vm);
     const c = x.counters;
     mm.minflt = c.minflt; mm.majflt = c.majflt; mm.syscalls = c.syscalls; mm.committed = c.committed; mm.brk = c.brk;
     mm.pageTableFrames = c.pt; mm.mmu.hits = c.hits; mm.mmu.misses = c.misses; mm.mmu.cr3 = c.cr3;
@@ -102,6 +125,20 @@ class Process implements EmulatedProcess {
   }
 }
 
+// What the page cache, the file system, the LRU and reclaim add to a snapshot.
+type VmState = ReturnType<typeof vmState>;
+function vmState(mm: Mm) {
+  return { cache: mm.cache.clone(), fs: mm.fs.clone(), activeAnon: new Set(mm.activeAnon), ev: { ...mm.ev },
+    hogs: mm.hogs.map((h) => ({ ...h, frames: h.frames.slice() })), swapFree: mm.swapFree.slice(), swapNext: mm.swapNext,
+    kswapdPending: mm.kswapdPending, flushAt: mm.flushAt, swappiness: mm.swappiness };
+}
+function restoreVmState(mm: Mm, s: VmState): void {
+  mm.cache = s.cache.clone(); mm.fs = s.fs.clone(); mm.activeAnon = new Set(s.activeAnon); mm.ev = { ...s.ev };
+  mm.hogs = s.hogs.map((h) => ({ ...h, frames: h.frames.slice() })); mm.swapFree = s.swapFree.slice(); mm.swapNext = s.swapNext;
+  mm.kswapdPending = s.kswapdPending; mm.flushAt = s.flushAt; mm.swappiness = s.swappiness;
+  mm.fileMapped = new Map();
+  for (const l of [mm.cache.inactive, mm.cache.active]) for (const p of l.values()) for (const vpn of p.mappers) mm.fileMapped.set(vpn, p);
+}
 
 export function createProcess(config: MachineConfig, image: ProcessImage, layout: ProcessLayout): EmulatedProcess & { snapshot(): unknown; restore(s: unknown): void; mm: Mm } {
   return new Process(config, layout, image);

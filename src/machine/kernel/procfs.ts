@@ -10,7 +10,7 @@ export function mapsText(mm: Mm): string {
   const x64 = mm.config.arch === 'x86_64';
   const w = x64 ? 8 : 8;
   const lines = mm.vmas.list.map((v) => {
-    const inode = v.kind === 'lib' || v.kind === 'text' || v.kind === 'data' ? (v.kind === 'lib' ? (v.name.includes('ld-linux') ? 338944 : 339380) : 2146378) : 0;
+    const inode = v.file ? 1048576 + v.file.ino : v.kind === 'lib' || v.kind === 'text' || v.kind === 'data' ? (v.kind === 'lib' ? (v.name.includes('ld-linux') ? 338944 : 339380) : 2146378) : 0;
     const dev = inode ? 'fe:00' : '00:00';
     const head = `${hex(v.vm_start, w)}-${hex(v.vm_end, w)} ${permString(v)} ${hex(v.pgoff, 8)} ${dev} ${inode}`;
     return v.name ? head.padEnd(73) + v.name : head + ' ';
@@ -63,4 +63,53 @@ export function pageWalkText(mm: Mm, va: number): string {
   else if (w.swapped) out.push('  => not present: the page is in swap (touching it is a major fault)');
   else out.push(`  => not present: ${w.vma ? 'mapped but never touched (the first touch is a minor fault)' : 'no mapping here (touching it is SIGSEGV)'}`);
   return out.join('\n') + '\n';
+}
+
+// /proc/meminfo's lines for this machine (kB). MemAvailable as si_mem_available estimates it:
+// free pages above the reserve (the high watermark) plus the page cache that could go
+// without dropping below the low watermark.
+export function meminfoFields(mm: Mm): [string, number][] {
+  const pages = (n: number) => n * 4;
+  const free = mm.phys.freeFrames, w = mm.wmark;
+  const file = mm.cache.size;
+  const pagecache = file - Math.min(file >> 1, w.low);
+  const available = Math.max(0, free - w.high + pagecache);
+  const hog = mm.hogs.reduce((s, h) => s + h.frames.length, 0);
+  const anon = mm.resident.size;
+  const activeAnon = mm.activeAnon.size;
+  return [
+    ['MemTotal', pages(mm.phys.totalFrames)], ['MemFree', pages(free)], ['MemAvailable', pages(available)],
+    ['Buffers', 0], ['Cached', pages(file)], ['SwapCached', 0],
+    ['Active', pages(activeAnon + mm.cache.active.size)], ['Inactive', pages(anon - activeAnon + mm.cache.inactive.size)],
+    ['Active(anon)', pages(activeAnon)], ['Inactive(anon)', pages(anon - activeAnon)],
+    ['Active(file)', pages(mm.cache.active.size)], ['Inactive(file)', pages(mm.cache.inactive.size)],
+    ['Unevictable', pages(hog)], ['Mlocked', pages(hog)],
+    ['SwapTotal', pages(mm.swapSlots)], ['SwapFree', pages(mm.swapSlots - mm.swapped.size)],
+    ['Dirty', pages(mm.cache.nrDirty)], ['Writeback', 0],
+    ['AnonPages', pages(anon + hog)], ['Mapped', pages(mm.fileMapped.size)], ['Shmem', mm.rssShmem() / 1024],
+    ['PageTables', pages(mm.pageTableFrames)], ['Committed_AS', Math.round(mm.committed / 1024)],
+  ];
+}
+
+export function meminfoText(mm: Mm): string {
+  return meminfoFields(mm).map(([k, v]) => `${(k + ':').padEnd(16)}${String(v).padStart(8)} kB`).join('\n') + '\n';
+}
+
+export function vmstatFields(mm: Mm): [string, number][] {
+  const e = mm.ev;
+  return [
+    ['nr_free_pages', mm.phys.freeFrames], ['nr_inactive_anon', mm.resident.size - mm.activeAnon.size], ['nr_active_anon', mm.activeAnon.size],
+    ['nr_inactive_file', mm.cache.inactive.size], ['nr_active_file', mm.cache.active.size], ['nr_file_pages', mm.cache.size],
+    ['nr_dirty', mm.cache.nrDirty], ['nr_dirtied', e.nr_dirtied], ['nr_written', e.nr_written],
+    ['pgpgin', e.pgpgin * 4], ['pgpgout', e.pgpgout * 4], ['pswpin', e.pswpin], ['pswpout', e.pswpout],
+    ['pgfault', mm.minflt + mm.majflt], ['pgmajfault', mm.majflt],
+    ['pgactivate', e.pgactivate], ['pgdeactivate', e.pgdeactivate],
+    ['pgscan_kswapd', e.pgscan_kswapd], ['pgscan_direct', e.pgscan_direct],
+    ['pgsteal_kswapd', e.pgsteal_kswapd], ['pgsteal_direct', e.pgsteal_direct],
+    ['allocstall', e.allocstall], ['pageoutrun', e.kswapd_wakeups], ['oom_kill', e.oom_kill],
+  ];
+}
+
+export function vmstatText(mm: Mm): string {
+  return vmstatFields(mm).map(([k, v]) => `${k} ${v}`).join('\n') + '\n';
 }

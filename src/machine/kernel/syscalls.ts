@@ -4,10 +4,12 @@ import type { U64 } from '../memory/types';
 import { PAGE } from './layout';
 import type { Mm } from './mm';
 import {
-  EINVAL, ENOMEM, EEXIST, MADV_DONTNEED, MADV_FREE, MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_NORESERVE,
+  EACCES, EBADF, EINVAL, ENOMEM, EEXIST, MADV_DONTNEED, MADV_FREE, MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_NORESERVE,
   MAP_PRIVATE, MAP_SHARED, MREMAP_FIXED, MREMAP_MAYMOVE, PROT_EXEC, PROT_READ, PROT_WRITE, type Syscalls,
 } from './types';
 import type { Vma } from './vma';
+import { makeFileSyscalls } from './syscalls-fs';
+import { O_ACCMODE, O_RDONLY, O_WRONLY } from './fs';
 
 const pageUp = (n: number) => Math.ceil(n / PAGE) * PAGE;
 const MAX_LEN = 2 ** 52;   // longer than any address space: refused before arithmetic
@@ -32,12 +34,13 @@ export function makeSyscalls(mm: Mm): Syscalls {
     }
   };
 
-  const mapArea = (start: number, length: number, prot: number, flags: number, name = '', kind: Vma['kind'] = 'anon'): Vma => {
+  const mapArea = (start: number, length: number, prot: number, flags: number, name = '', kind: Vma['kind'] = 'anon', file?: { ino: number; off: number }): Vma => {
     const shared = (flags & MAP_SHARED) !== 0;
     const write = (prot & PROT_WRITE) !== 0;
-    const accounted = (!shared && write || shared) && !(flags & MAP_NORESERVE && mm.config.overcommit !== 2);
+    // a shared file mapping is backed by its file, not by commit
+    const accounted = (!shared && write || shared && !file) && !(flags & MAP_NORESERVE && mm.config.overcommit !== 2);
     const v: Vma = { vm_start: start, vm_end: start + length, read: (prot & PROT_READ) !== 0, write, exec: (prot & PROT_EXEC) !== 0,
-      shared, pgoff: 0, name, kind, anon: true, growsdown: false, accounted };
+      shared, pgoff: file ? file.off : 0, name, kind, anon: !file, growsdown: false, accounted, ...(file ? { file: { ino: file.ino } } : {}) };
     if (accounted) mm.committed += length;
     mm.vmas.insert(v);
     return v;
@@ -75,8 +78,15 @@ export function makeSyscalls(mm: Mm): Syscalls {
     const l = len(length);
     const ret = ((): number => {
       if (l === 0 || !(flags & (MAP_SHARED | MAP_PRIVATE))) return -EINVAL;
-      if (!(flags & MAP_ANONYMOUS)) return -EINVAL;            // no files in this machine (yet)
-      if (off % PAGE) return -EINVAL;
+      if (off % PAGE || off < 0) return -EINVAL;
+      let file: { ino: number; off: number } | undefined;
+      if (!(flags & MAP_ANONYMOUS)) {
+        const f = mm.fs.fds.get(fd);
+        if (!f) return -EBADF;
+        const acc = f.flags & O_ACCMODE;
+        if (acc === O_WRONLY || (flags & MAP_SHARED && prot & PROT_WRITE && acc === O_RDONLY)) return -EACCES;
+        file = { ino: f.ino, off };
+      }
       const size = pageUp(l);
       if (!Number.isFinite(size) || size > mm.taskSize) return -ENOMEM;
       const fixed = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) !== 0;
@@ -87,12 +97,13 @@ export function makeSyscalls(mm: Mm): Syscalls {
         if (flags & MAP_FIXED_NOREPLACE && mm.vmas.overlaps(addr, addr + size)) return -EEXIST;
         start = addr;
       } else if (addr && addr % PAGE === 0 && addr + size <= mm.taskSize && addr >= 0x10000 && !mm.vmas.overlaps(addr, addr + size)) start = addr;
-      const accounted = !(flags & MAP_SHARED) && (prot & PROT_WRITE) || (flags & MAP_SHARED);
+      const accounted = !(flags & MAP_SHARED) && (prot & PROT_WRITE) || (flags & MAP_SHARED && !file);
       if (accounted && !(flags & MAP_NORESERVE && mm.config.overcommit !== 2) && !enough(size)) return -ENOMEM;
       if (start < 0) start = mm.vmas.topDownGap(size, mm.layout.libsTop, 0x10000);
       if (start < 0) return -ENOMEM;
       if (fixed) unmap(start, start + size);
-      mapArea(start, size, prot, flags);
+      if (file) mapArea(start, size, prot, flags, mm.fs.path(file.ino), 'file', file);
+      else mapArea(start, size, prot, flags);
       return start;
     })();
     return report('mmap', args, ret, by);
@@ -135,7 +146,7 @@ export function makeSyscalls(mm: Mm): Syscalls {
       if (addr % PAGE || !Number.isFinite(l)) return -EINVAL;
       const end = addr + pageUp(l);
       if (advice === MADV_DONTNEED || advice === MADV_FREE) {
-        for (const v of mm.vmas.list) if (v.vm_start < end && v.vm_end > addr && !v.anon) return -EINVAL;
+        for (const v of mm.vmas.list) if (v.vm_start < end && v.vm_end > addr && !v.anon && !v.file) return -EINVAL;
         mm.zap(addr, end);
       }
       return 0;
@@ -149,6 +160,7 @@ export function makeSyscalls(mm: Mm): Syscalls {
       if (old % PAGE || !Number.isFinite(nl) || nl === 0 || flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)) return -EINVAL;
       const v = mm.vmas.find(old);
       if (!v || old + ol > v.vm_end) return -14;   // EFAULT
+      if (v.file) return -EINVAL;                  // moving file ptes is not emulated
       if (nl <= ol) { if (nl < ol) unmap(old + nl, old + ol); return old; }
       const next = mm.vmas.findNext(old + ol);
       const room = !next || next.vm_start >= old + nl;
@@ -182,5 +194,5 @@ export function makeSyscalls(mm: Mm): Syscalls {
     return report('mremap', [old, argOf(oldLen), argOf(newLen), flags, newAddr], ret, by);
   };
 
-  return { brk, mmap, munmap, mremap, mprotect, madvise };
+  return { brk, mmap, munmap, mremap, mprotect, madvise, ...makeFileSyscalls(mm, report) };
 }

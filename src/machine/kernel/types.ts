@@ -10,9 +10,20 @@ export const MAP_SHARED = 0x01, MAP_PRIVATE = 0x02, MAP_FIXED = 0x10, MAP_ANONYM
 export const MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2;
 export const MADV_NORMAL = 0, MADV_RANDOM = 1, MADV_SEQUENTIAL = 2, MADV_WILLNEED = 3,
   MADV_DONTNEED = 4, MADV_FREE = 8;
-export const ENOMEM = 12, EINVAL = 22, EFAULT = 14, EACCES = 13, EEXIST = 17;
+export const ENOMEM = 12, EINVAL = 22, EFAULT = 14, EACCES = 13, EEXIST = 17, EBADF = 9, ENODEV = 19;
 
-export interface Syscalls {
+// The file system calls (syscalls-fs.ts).
+export interface FileSyscalls {
+  open(path: string, flags: number, mode: number): number;
+  close(fd: number): number;
+  read(fd: number, buf: number, n: number): number;
+  write(fd: number, buf: number, n: number): number;     // fd 1 and 2: the program's output
+  lseek(fd: number, off: number, whence: number): number;
+  fsync(fd: number): number;
+  msync(addr: number, len: number, flags: number): number;
+}
+
+export interface Syscalls extends FileSyscalls {
   // `by` names who made the call (for events): 'program', 'malloc', 'free', ...
   brk(addr: number, by?: string): number;
   mmap(addr: number, len: U64, prot: number, flags: number, fd: number, off: number, by?: string): number;
@@ -28,7 +39,7 @@ export interface VmArea {
   read: boolean; write: boolean; exec: boolean; shared: boolean;
   pgoff: number;
   name: string;            // '[heap]', '[stack]', '/usr/lib/x86_64-linux-gnu/libc.so.6', '' ...
-  kind: 'text' | 'data' | 'bss' | 'heap' | 'anon' | 'stack' | 'lib' | 'vdso' | 'vvar';
+  kind: 'text' | 'data' | 'bss' | 'heap' | 'anon' | 'stack' | 'lib' | 'vdso' | 'vvar' | 'file';
 }
 
 // Where things are in a fresh process (ASLR off: gdb's layout on this host).

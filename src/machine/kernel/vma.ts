@@ -7,6 +7,7 @@ export interface Vma extends VmArea {
   anon: boolean;          // anonymous memory (zero-filled on first touch, swappable)
   growsdown: boolean;     // the stack
   accounted: boolean;     // counted in Committed_AS (private writable, or shared anon)
+  file?: { ino: number };  // vm_file: pages come from the page cache (pgoff in bytes)
 }
 
 export class VmaList {
