@@ -45,7 +45,8 @@ export function stripOf(chunks: Chunk[]): Strip {
 }
 
 export const pitch = (g: Geometry): number => g.rowH + g.gap;
-export const bytesPerRow = (g: Geometry): number => g.width * g.bpp;
+// whole bytes per row, so that row arithmetic on integer offsets is exact
+export const bytesPerRow = (g: Geometry): number => Math.max(1, Math.round(g.width * g.bpp));
 export const rowCount = (s: Strip, g: Geometry): number => Math.ceil(s.span / bytesPerRow(g));
 
 // first chunk whose end lies beyond `byte`
@@ -104,6 +105,7 @@ export function layoutVisible(s: Strip, g: Geometry, out: Batches): number {
     while (a < b) {
       const r = Math.floor(a / bpr);
       const e = Math.min(b, (r + 1) * bpr);
+      if (!(e > a)) break;     // never spin on a row boundary that rounding put behind us
       let x0 = (a - r * bpr) / g.bpp;
       const x1 = (e - r * bpr) / g.bpp;
       const y = g.laneH + r * p - g.scrollY;

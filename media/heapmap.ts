@@ -148,6 +148,7 @@ function drawSelection(ctx: CanvasRenderingContext2D): void {
   while (a < end) {
     const r = Math.floor(a / bpr);
     const e = Math.min(end, (r + 1) * bpr);
+    if (!(e > a)) break;
     const y = geo.laneH + r * pitch(geo) - geo.scrollY;
     if (y > geo.height) break;
     if (y + geo.rowH >= geo.laneH) ctx.strokeRect((a - r * bpr) / geo.bpp, y - 1, Math.max((e - a) / geo.bpp, 2), geo.rowH + 2);
