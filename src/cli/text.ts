@@ -27,7 +27,8 @@ export class TextPrinter {
     const p = this.pages;
     if (!p) return;
     this.pages = null;
-    const what = p.action === 'swapout' ? 'swapped out' : p.action === 'drop' ? 'dropped (clean page cache)' : 'written back';
+    const what = p.action === 'swapout' ? 'swapped out' : p.action === 'drop' ? 'dropped (clean page cache)'
+      : p.by === 'kswapd' || p.by === 'direct' ? 'written back, then dropped (dirty page cache)' : 'written back';
     const range = p.first === p.last ? p.first : `${p.first} .. ${p.last}`;
     this.say(`${pad(p.line)}   ${p.by ? p.by + ': ' : ''}${p.n} page${p.n > 1 ? 's' : ''} ${what} (${range})`);
   }

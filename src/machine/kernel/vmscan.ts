@@ -58,13 +58,19 @@ export function kswapd(mm: Mm): void {
 }
 
 // shrink_node: priorities from DEF_PRIORITY down to 0, each scanning (list size >> priority)
-// pages split between anon and file as get_scan_count decides, until enough are reclaimed.
+// pages split between anon and file as get_scan_count decides, in batches of
+// SWAP_CLUSTER_MAX taken from file and anon in turn (shrink_lruvec), until enough are
+// reclaimed.
 export function shrinkNode(mm: Mm, nrToReclaim: number, who: Reclaimer): number {
   let reclaimed = 0;
   for (let prio = DEF_PRIORITY; prio >= 0 && reclaimed < nrToReclaim; prio--) {
-    const { anon, file } = getScanCount(mm, prio);
-    if (file) reclaimed += shrinkList(mm, 'file', file, who);
-    if (anon && reclaimed < nrToReclaim) reclaimed += shrinkList(mm, 'anon', anon, who);
+    let { anon, file } = getScanCount(mm, prio);
+    while ((anon || file) && reclaimed < nrToReclaim) {
+      const f = Math.min(file, SWAP_CLUSTER_MAX), a = Math.min(anon, SWAP_CLUSTER_MAX);
+      file -= f; anon -= a;
+      if (f) reclaimed += shrinkList(mm, 'file', f, who);
+      if (a && reclaimed < nrToReclaim) reclaimed += shrinkList(mm, 'anon', a, who);
+    }
   }
   return reclaimed;
 }
@@ -144,8 +150,10 @@ function shrinkInactiveFile(mm: Mm, nr: number, who: Reclaimer): number {
   let stolen = 0;
   for (const p of take) {
     if (p.mappers.length && referencedPtes(mm, p.mappers)) { mm.cache.activate(p); mm.ev.pgactivate++; continue; }
-    if (p.dirty) writebackPage(mm, p, who);
-    dropPage(mm, p, who);
+    // a dirty page is written first; its one event (writeback) then stands for both
+    const wasDirty = p.dirty;
+    if (wasDirty) writebackPage(mm, p, who);
+    dropPage(mm, p, who, !wasDirty);
     stolen++;
   }
   count(mm, who, take.length, stolen);
@@ -191,12 +199,12 @@ export function writebackPage(mm: Mm, p: CachePage, who: string): void {
 }
 
 // __remove_mapping: unmap every pte (try_to_unmap), free the frame, forget the page.
-function dropPage(mm: Mm, p: CachePage, who: string): void {
+function dropPage(mm: Mm, p: CachePage, who: string, report: boolean): void {
   for (const vpn of p.mappers) { mm.mmu.setPte(vpn * PAGE, { lo: 0, hi: 0 }); mm.fileMapped.delete(vpn); }
   p.mappers = [];
   mm.cache.delete(p);
   mm.phys.free(p.frame);
-  mm.sink?.({ event: 'reclaim', action: 'drop', by: who, file: mm.fs.path(keyIno(p.key)), index: keyIndex(p.key) });
+  if (report) mm.sink?.({ event: 'reclaim', action: 'drop', by: who, file: mm.fs.path(keyIno(p.key)), index: keyIndex(p.key) });
 }
 
 // oom_badness: resident pages, swap entries and page tables. The largest goes; on a tie the
