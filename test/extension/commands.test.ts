@@ -54,6 +54,7 @@ describe('HeapStep commands', () => {
     const ext = vscode.extensions.getExtension<HeapStepApi>(EXTENSION_ID);
     assert.ok(ext);
     const api = await ext.activate();
+    console.log(`    HeapStep activation: ${(api.loadMs + api.activationMs).toFixed(2)} ms (evaluating the bundle ${api.loadMs.toFixed(2)} ms, activate() ${api.activationMs.toFixed(2)} ms)`);
     assert.ok(api.loadMs + api.activationMs < 50, `activation took ${(api.loadMs + api.activationMs).toFixed(1)} ms`);
   });
 
@@ -109,6 +110,26 @@ describe('HeapStep commands', () => {
     try {
       assert.equal(await vscode.commands.executeCommand(Commands.debugScenario), true);
       await events.next('output', (b) => /hello 42/.test(b?.output ?? ''));
+    } finally { events.dispose(); }
+  });
+
+  it('while stopped: inline values say what each allocator call returned and where a freed chunk went', async () => {
+    const editor = await untitled('char *p = malloc(24);\nchar *q = malloc(24);\nfree(p);\nputs("stop");\n');
+    const uri = editor.document.uri;
+    vscode.debug.addBreakpoints([new vscode.SourceBreakpoint(new vscode.Location(uri, new vscode.Position(3, 0)))]);
+    const events = adapterEvents();
+    try {
+      assert.equal(await vscode.commands.executeCommand(Commands.debugScenario), true);
+      const stop = await events.next('stopped');
+      const session = vscode.debug.activeDebugSession!;
+      const st = await session.customRequest('stackTrace', { threadId: stop.threadId ?? 1, startFrame: 0, levels: 1 });
+      const values = await vscode.commands.executeCommand<vscode.InlineValue[]>('vscode.executeInlineValueProvider', uri,
+        new vscode.Range(0, 0, 3, 0), { frameId: st.stackFrames[0].id, stoppedLocation: new vscode.Range(3, 0, 3, 0) });
+      const byLine = new Map(values.map((v) => [v.range.start.line, (v as vscode.InlineValueText).text]));
+      assert.match(byLine.get(0) ?? '', /^p → 0x[0-9a-f]+ · chunk 0x20 · tcache\[0x20\] 1\/7$/);
+      assert.match(byLine.get(1) ?? '', /^q → 0x[0-9a-f]+ · chunk 0x20 · in use$/);
+      assert.equal(byLine.get(2), 'freed → tcache[0x20] 1/7');
+      assert.equal(byLine.has(3), false, 'the line stopped at has not run yet');
     } finally { events.dispose(); }
   });
 
