@@ -39,6 +39,18 @@ export const debugConfigurationProvider: vscode.DebugConfigurationProvider = {
   },
 };
 
+// The Run and Debug view's drop-down offers the scenario in the active editor.
+const dynamicProvider: vscode.DebugConfigurationProvider = {
+  provideDebugConfigurations() {
+    const doc = activeScenario();
+    if (!doc) return [];
+    return [{ ...INITIAL_CONFIGURATION, name: `Debug ${doc.uri.path.split('/').pop()}`, program: programOf(doc.uri) }];
+  },
+};
+
 export function registerDebugConfigurations(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, debugConfigurationProvider));
+  context.subscriptions.push(
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, debugConfigurationProvider),
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, dynamicProvider, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
+  );
 }

@@ -31,7 +31,7 @@ function fakeVscode(docs: { uri: string; text: string }[]) {
     },
     Uri: { joinPath: () => uri('ext:/examples'), file: (p: string) => uri('file://' + p), parse: uri },
     ThemeIcon: Any, Range: Any, Position: Any, Diagnostic: Any, Hover: Any, MarkdownString: Any, InlineValueText: Any,
-    DebugAdapterInlineImplementation: Any, DiagnosticSeverity: { Error: 0, Warning: 1 }, ProgressLocation: { Window: 10 }, FileType: { Directory: 2 },
+    DebugAdapterInlineImplementation: Any, DebugConfigurationProviderTriggerKind: { Initial: 1, Dynamic: 2 }, DiagnosticSeverity: { Error: 0, Warning: 1 }, ProgressLocation: { Window: 10 }, FileType: { Directory: 2 },
   };
   return { vscode, factories, commands };
 }
