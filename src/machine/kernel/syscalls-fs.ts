@@ -21,7 +21,6 @@ function userAccess<T>(fn: () => T): T | null {
 }
 
 export function makeFileSyscalls(mm: Mm, report: Report): FileSyscalls {
-  const fs = mm.fs;
   const writeback = (ino: number, who: string, from = 0, to = Infinity): number => {
     let n = 0;
     for (const p of mm.cache.pagesOf(ino)) {
@@ -34,34 +33,34 @@ export function makeFileSyscalls(mm: Mm, report: Report): FileSyscalls {
   const open = (path: string, flags: number, mode: number): number => {
     const ret = ((): number => {
       const name = path.startsWith('/home/student/') ? path.slice('/home/student/'.length) : path;
-      let ino = fs.byName.get(name) ?? fs.byName.get(path);
+      let ino = mm.fs.byName.get(name) ?? mm.fs.byName.get(path);
       if (ino === undefined) {
         if (!(flags & O_CREAT)) return -ENOENT;
-        ino = fs.create(name, 0).ino;
+        ino = mm.fs.create(name, 0).ino;
       }
-      const node = fs.inodes.get(ino)!;
+      const node = mm.fs.inodes.get(ino)!;
       if (flags & O_TRUNC && (flags & O_ACCMODE) !== O_RDONLY) {
         // truncate_inode_pages: cached pages go (mapped ones too, as truncate unmaps them)
         for (const p of mm.cache.pagesOf(ino)) {
           for (const vpn of p.mappers) { mm.mmu.setPte(vpn * PAGE, { lo: 0, hi: 0 }); mm.fileMapped.delete(vpn); }
           mm.cache.delete(p); mm.phys.free(p.frame);
         }
-        for (const k of [...fs.disk.keys()]) if (Math.floor(k / 4294967296) === ino) fs.disk.delete(k);
+        for (const k of [...fs.disk.keys()]) if (Math.floor(k / 4294967296) === ino) mm.fs.disk.delete(k);
         node.size = 0; node.patternSize = 0;
       }
-      return fs.allocFd({ ino, pos: 0, flags });
+      return mm.fs.allocFd({ ino, pos: 0, flags });
     })();
     return report('open', [path, flags, mode], ret);
   };
 
-  const close = (fd: number): number => report('close', [fd], fs.fds.delete(fd) ? 0 : -EBADF);
+  const close = (fd: number): number => report('close', [fd], mm.fs.fds.delete(fd) ? 0 : -EBADF);
 
   const read = (fd: number, buf: number, n: number): number => {
     const ret = ((): number => {
-      const f = fs.fds.get(fd);
+      const f = mm.fs.fds.get(fd);
       if (!f || (f.flags & O_ACCMODE) === O_WRONLY) return -EBADF;
       if (n < 0) return -EINVAL;
-      const node = fs.inodes.get(f.ino)!;
+      const node = mm.fs.inodes.get(f.ino)!;
       const end = Math.min(node.size, f.pos + n);
       let done = 0;
       while (f.pos + done < end) {
@@ -81,7 +80,7 @@ export function makeFileSyscalls(mm: Mm, report: Report): FileSyscalls {
 
   const write = (fd: number, buf: number, n: number): number => {
     const ret = ((): number => {
-      const f = fs.fds.get(fd);
+      const f = mm.fs.fds.get(fd);
       if (n < 0) return -EINVAL;
       if (!f && (fd === 1 || fd === 2)) {
         // the terminal: the bytes are the program's output
@@ -93,7 +92,7 @@ export function makeFileSyscalls(mm: Mm, report: Report): FileSyscalls {
       if (!f || (f.flags & O_ACCMODE) === O_RDONLY) return -EBADF;
       const data = userAccess(() => mm.mmu.readBytes(buf, n));
       if (data === null) return -EFAULT;
-      const node = fs.inodes.get(f.ino)!;
+      const node = mm.fs.inodes.get(f.ino)!;
       if (f.flags & O_APPEND) f.pos = node.size;
       let done = 0;
       while (done < n) {
@@ -115,9 +114,9 @@ export function makeFileSyscalls(mm: Mm, report: Report): FileSyscalls {
 
   const lseek = (fd: number, off: number, whence: number): number => {
     const ret = ((): number => {
-      const f = fs.fds.get(fd);
+      const f = mm.fs.fds.get(fd);
       if (!f) return -EBADF;
-      const base = whence === SEEK_SET ? 0 : whence === SEEK_CUR ? f.pos : whence === SEEK_END ? fs.inodes.get(f.ino)!.size : NaN;
+      const base = whence === SEEK_SET ? 0 : whence === SEEK_CUR ? f.pos : whence === SEEK_END ? mm.fs.inodes.get(f.ino)!.size : NaN;
       if (Number.isNaN(base) || base + off < 0) return -EINVAL;
       f.pos = base + off;
       return f.pos;
@@ -126,7 +125,7 @@ export function makeFileSyscalls(mm: Mm, report: Report): FileSyscalls {
   };
 
   const fsync = (fd: number): number => {
-    const f = fs.fds.get(fd);
+    const f = mm.fs.fds.get(fd);
     if (!f) return report('fsync', [fd], -EBADF);
     writeback(f.ino, 'fsync');
     return report('fsync', [fd], 0);
