@@ -47,10 +47,10 @@ const hx = (v: number): string => '0x' + v.toString(16);
 export function stateRequest(rt: HeapStepRuntime, args: StateRequestArgs | undefined): HeapState {
   const sc = rt.scenario;
   if (!sc) throw new Error('no program is running');
-  return buildState(sc, args?.address);
+  return buildState(sc, args?.address, args?.record !== false);
 }
 
-export function buildState(sc: Scenario, address?: number): HeapState {
+export function buildState(sc: Scenario, address?: number, record = true): HeapState {
   const proc = sc.proc;
   const peek = pageCache(sc);
   const word = (a: number): Word => wordOf(peek(a, 8));
@@ -108,7 +108,7 @@ export function buildState(sc: Scenario, address?: number): HeapState {
   const point: TimelinePoint = {
     step, rss: counters.rss, vsz: counters.vsz, heapSize: brk - base, freeBytes: Number(os.mallinfo2.fordblks ?? 0), brk,
   };
-  memo.timeline.set(step, point);
+  if (record) memo.timeline.set(step, point);
 
   const walkAt = address ?? (chunks.length ? chunks[0].addr : base);
   return {

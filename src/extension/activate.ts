@@ -13,6 +13,7 @@ import { createLog, type Log } from './log';
 import { registerOpenExample } from './open-example';
 import { registerRunScenario } from './run-scenario';
 import { Stops } from './stops';
+import { registerViews } from './views/index';
 
 export interface Services { log: Log; stops: Stops }
 export type Feature = (context: vscode.ExtensionContext, services: Services) => void;
@@ -30,6 +31,7 @@ export const FEATURES: Feature[] = [
   (c) => registerDiagnostics(c),
   (c, s) => registerHover(c, s.stops),
   (c, s) => registerInlineValues(c, s.stops),
+  (c) => registerViews(c),
 ];
 
 // When the bundle's first and last lines ran (build.mjs), so the time counts evaluating the code.

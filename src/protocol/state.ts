@@ -8,6 +8,7 @@ export const TRAVEL_REQUEST = 'heapstep/travel';
 
 export interface StateRequestArgs {
   address?: number;        // the address to page-walk (default: the heap's first chunk)
+  record?: boolean;        // add this stop to the timeline (default true; false for a mere look)
 }
 export interface TravelRequestArgs { step: number }
 

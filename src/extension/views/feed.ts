@@ -1,0 +1,112 @@
+// One state per stop for all the HeapStep webviews: a tracker on the DAP traffic notices each
+// `stopped`, the state is asked for once (with the page-walk address the user picked) and
+// handed to every view. Time travel lives here too, since it is driven by stops.
+import * as vscode from 'vscode';
+import { STATE_REQUEST, TRAVEL_REQUEST, type HeapState, type StateRequestArgs } from '../../protocol/state';
+import type { HostMessage } from '../../protocol/messages';
+import { DEBUG_TYPE } from '../ids';
+
+const MAX_SINGLE_STEPS = 5000;     // a travel by single steps gives up beyond this
+const STOP_TIMEOUT_MS = 15000;
+
+export class StateFeed {
+  private listeners = new Set<(m: HostMessage) => void>();
+  private last: HostMessage = { type: 'noSession' };
+  private address: number | undefined;
+  private session: vscode.DebugSession | undefined;
+  private traveling = false;
+  private stopWaiters: (() => void)[] = [];
+  private fetchSeq = 0;
+
+  register(context: vscode.ExtensionContext): void {
+    context.subscriptions.push(
+      vscode.debug.registerDebugAdapterTrackerFactory(DEBUG_TYPE, {
+        createDebugAdapterTracker: (s) => ({
+          onDidSendMessage: (m: { type?: string; event?: string }) => {
+            if (m.type !== 'event') return;
+            if (m.event === 'stopped') this.onStop(s);
+            else if (m.event === 'invalidated' && !this.traveling) void this.refresh(s);
+          },
+        }),
+      }),
+      vscode.debug.onDidTerminateDebugSession((s) => { if (s.id === this.session?.id) { this.session = undefined; this.publish({ type: 'noSession' }); } }),
+      vscode.debug.onDidChangeActiveDebugSession((s) => { if (s?.type === DEBUG_TYPE) { this.session = s; void this.refresh(s); } }),
+    );
+  }
+
+  subscribe(fn: (m: HostMessage) => void): vscode.Disposable {
+    this.listeners.add(fn);
+    fn(this.last);
+    return new vscode.Disposable(() => this.listeners.delete(fn));
+  }
+
+  current(): HostMessage { return this.last; }
+
+  private publish(m: HostMessage): void {
+    this.last = m;
+    for (const fn of this.listeners) fn(m);
+  }
+
+  private onStop(s: vscode.DebugSession): void {
+    this.session = s;
+    const waiters = this.stopWaiters;
+    this.stopWaiters = [];
+    for (const w of waiters) w();
+    if (!this.traveling) void this.refresh(s);
+  }
+
+  async refresh(s = this.session): Promise<HeapState | undefined> {
+    if (!s) { this.publish({ type: 'noSession' }); return undefined; }
+    const seq = ++this.fetchSeq;
+    try {
+      const args: StateRequestArgs = this.address !== undefined ? { address: this.address } : {};
+      const state = await s.customRequest(STATE_REQUEST, args) as HeapState;
+      if (seq === this.fetchSeq) this.publish({ type: 'state', state });
+      return state;
+    } catch (e) {
+      if (seq === this.fetchSeq) this.publish({ type: 'error', message: `Cannot read the state: ${(e as Error)?.message ?? e}` });
+      return undefined;
+    }
+  }
+
+  async selectAddress(addr: number): Promise<void> {
+    this.address = addr;
+    await this.refresh();
+  }
+
+  private nextStop(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('the debugger did not stop')), STOP_TIMEOUT_MS);
+      this.stopWaiters.push(() => { clearTimeout(t); resolve(); });
+    });
+  }
+
+  // To the stop at `step`: one `heapstep/travel` request when the adapter has it, otherwise
+  // single steps back or forward (each a statement), watching the step count until it matches.
+  async travel(step: number): Promise<void> {
+    const s = this.session;
+    if (!s || this.traveling) return;
+    this.traveling = true;
+    try {
+      try {
+        const stopped = this.nextStop();
+        await s.customRequest(TRAVEL_REQUEST, { step });
+        await stopped;
+        return;
+      } catch { /* no travel request in this adapter: go step by step */ }
+      for (let k = 0; k < MAX_SINGLE_STEPS; k++) {
+        const now = await s.customRequest(STATE_REQUEST, { record: false }) as HeapState;
+        if (now.step === step) return;
+        const stopped = this.nextStop();
+        await s.customRequest(now.step > step ? 'stepBack' : 'stepIn', { threadId: 1 });
+        await stopped;
+      }
+      void vscode.window.showWarningMessage(`HeapStep: step ${step} is more than ${MAX_SINGLE_STEPS} single steps away; stopped on the way.`);
+    } catch (e) {
+      void vscode.window.showWarningMessage(`HeapStep: could not travel to step ${step}: ${(e as Error)?.message ?? e}`);
+    } finally {
+      this.traveling = false;
+      await this.refresh(s);
+    }
+  }
+}
