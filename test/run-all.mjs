@@ -13,6 +13,7 @@ const suites = [
   { name: 'examples', mocha: ['test/e2e-cli/**/*.test.ts'] },
   { name: 'how2heap', mocha: ['test/how2heap/**/*.test.ts'] },
   { name: 'grammar', cmd: ['npx', 'vscode-tmgrammar-test', 'test/grammar/*.heap'], count: countGrammarFiles },
+  { name: 'webview', mocha: ['test/webview/**/*.test.ts'] },   // headless Chromium; test/setup.sh installs it
   { name: 'e2e', mocha: ['test/e2e/**/*.test.ts'] },   // code-server + Chromium; test/e2e/setup.sh installs them
 ].filter((s) => only.length === 0 || only.includes(s.name));
 

@@ -7,6 +7,7 @@ need=()
 command -v gcc >/dev/null || need+=(gcc libc6-dev)
 dpkg -s libc6-dbg >/dev/null 2>&1 || need+=(libc6-dbg)
 command -v gdb >/dev/null || need+=(gdb)     # reads each glibc's struct layout from its debug info
+[ -x /usr/bin/chromium ] || need+=(chromium)  # the webview tests drive Debian's Chromium headless
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}"
   if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
