@@ -50,7 +50,7 @@ function ofDecl(sc: Scenario, d: VarDecl, depth: number | null, label = d.name):
 }
 
 // The Variables view's container, read loosely: its shape belongs to variables.ts.
-type Container = { kind: string; frame?: number; type?: CType; addr?: number };
+type Container = { kind: string; frame?: number; type?: CType; addr?: number; expr?: string };
 
 function fromVariables(sc: Scenario, store: VariableStore, ref: number, name: string): WatchTarget | null {
   const chunk = /^chunk (0x[0-9a-f]+)$/i.exec(name);
@@ -70,12 +70,14 @@ function fromVariables(sc: Scenario, store: VariableStore, ref: number, name: st
     const t = h.type;
     if (t.k === 'struct') {
       const f = t.fields.find((x) => x.name === name);
-      return f ? { kind: 'memory', addr: h.addr + f.offset, size: sizeOfType(f.type), type: f.type, label: `${typeName(t)}.${name}` } : null;
+      const label = h.expr === undefined ? `${typeName(t)}.${name}` : h.expr.startsWith('*') ? `${h.expr.slice(1)}->${name}` : `${h.expr}.${name}`;
+      return f ? { kind: 'memory', addr: h.addr + f.offset, size: sizeOfType(f.type), type: f.type, label } : null;
     }
     const i = /^\[(\d+)\]$/.exec(name);
     if (t.k === 'array' && i) {
       const es = sizeOfType(t.of);
-      return { kind: 'memory', addr: h.addr + Number(i[1]) * es, size: es, type: t.of, label: `${name} of the array at ${hex(h.addr)}` };
+      const label = h.expr === undefined ? `${name} of the array at ${hex(h.addr)}` : `${h.expr}${name}`;
+      return { kind: 'memory', addr: h.addr + Number(i[1]) * es, size: es, type: t.of, label };
     }
   }
   return null;

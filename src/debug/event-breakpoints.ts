@@ -74,7 +74,8 @@ export class FunctionBreakpoints {
       const userFunc = sc ? [...sc.interp.funcs.values()].find((cf) => cf.func.name === name && cf.func.name !== '_start') : undefined;
       if (name in BUILTINS) {
         const bp = add('builtin', this.builtins);
-        if (SYSCALLS.has(name) || name === 'sbrk') this.events.set(name === 'sbrk' ? 'brk' : name, [...(this.events.get(name === 'sbrk' ? 'brk' : name) ?? []), bp]);
+        const sys = name === 'sbrk' ? 'brk' : name;
+        if (SYSCALLS.has(sys)) this.events.set(sys, [...(this.events.get(sys) ?? []), bp]);
         return { id, verified: true };
       }
       if (name in EVENT_BREAKPOINTS) {
@@ -122,10 +123,11 @@ export class FunctionBreakpoints {
   // At a statement: the events of the statement before it, then built-ins this one calls and
   // the function it starts. Each breakpoint's condition and hit count decide for it alone.
   check(sc: Scenario, ins: Ins, f: Frame, replay: boolean): FnStop | null {
+    const entry = this.entries.size ? this.entries.get(ins) : undefined;
+    if (this.pending.length === 0 && !entry && !(ins.calls && this.builtins.size)) return null;
     const found: EventHit[] = this.pending;
     this.pending = [];
     if (ins.calls) for (const c of ins.calls) for (const bp of this.builtins.get(c) ?? []) found.push({ bp, what: `${c}: the statement at line ${ins.loc.line} calls ${c}()` });
-    const entry = this.entries.get(ins);
     if (entry) for (const bp of entry) found.push({ bp, what: `${bp.name}: entering ${bp.name}()` });
     if (found.length === 0) return null;
     return this.decide(sc, found, f, ins.loc.line, replay);

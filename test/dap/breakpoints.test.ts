@@ -456,6 +456,20 @@ describe('breakpoints over stdio', function () {
       assert.match(s!.body.text ?? '', /\{prev_size 0x420, size 0x20\} → \{prev_size 0x0, size 0x20\}, changed by the program/);
     });
 
+    it('watch an array element from the Variables view (ptrs[2])', async () => {
+      const loop = marker(CONDITIONS, '#BP_LOOP');
+      await launch(CONDITIONS, () => lineBps(CONDITIONS, [{ line: loop }]));
+      const vars = await dc.variablesRequest({ variablesReference: await scope('Locals') });
+      const ptrs = vars.body.variables.find((v) => v.name === 'ptrs');
+      assert.ok(ptrs && ptrs.variablesReference > 0, 'ptrs expands');
+      await watch({ variablesReference: ptrs!.variablesReference, name: '[2]' });
+      await lineBps(CONDITIONS, []);
+      const s = await resume();
+      assert.equal(await topLine(), loop + 1, 'after ptrs[2] = malloc(size) with i == 2');
+      // ptrs[0] and ptrs[1] take chunks of 0x110 and 0x210
+      assert.match(s!.body.text ?? '', new RegExp(`\\[2\\].*: 0x0 → ${hex(FIRST_CHUNK + 0x110 + 0x210 + 0x10)}, changed by the program`));
+    });
+
     it('refuse what cannot be watched, saying why', async () => {
       await toStart();
       const fid = await frameId();
