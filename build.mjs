@@ -29,6 +29,7 @@ if (existsSync('src/extension/activate.ts')) {
     // @vscode/debugadapter swaps its file logger and socket server for stubs
     ...ext, platform: 'browser', target: 'es2022', outfile: 'dist/web/extension.js',
     alias: { events: './src/extension/web/events.ts', url: './src/extension/web/url.ts' }, define: { 'process.platform': '"browser"' },
+    inject: ['./src/extension/web/buffer.ts'],
   });
 }
 // the webviews (see media/build-options.mjs)
