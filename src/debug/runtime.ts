@@ -162,6 +162,9 @@ export class HeapStepRuntime {
     this.go(() => () => this.scenario!.interp.frames.length < depth, 'step');
   }
   pause(): void { if (this.running) this.paused = true; }
+  // The session is over: a run in progress stops at its next chunk, silently, and none starts.
+  private terminated = false;
+  terminate(): void { this.terminated = true; }
 
   // A step while on glibc's path moves along it. Past its end the statement has run already:
   // the stop is where its step ended (or the exit, if the call aborted).
@@ -176,7 +179,7 @@ export class HeapStepRuntime {
 
   private go(makeHook: () => (ins: Ins, f: Frame) => boolean, kind: StopKind): void {
     const sc = this.scenario;
-    if (!sc || this.running) return;
+    if (!sc || this.running || this.terminated) return;
     const it = sc.interp;
     const hook = makeHook();
     // breakpoints first: their checks count hits and print logpoints at every statement
@@ -191,6 +194,7 @@ export class HeapStepRuntime {
     this.running = true;
     this.paused = false;
     const chunk = (): void => {
+      if (this.terminated) { this.running = false; return; }
       let reason;
       try { reason = it.run(CHUNK); } catch (e) { reason = 'exited' as const; this.listener.output(`internal error: ${(e as Error).message}\n`, 'stderr'); }
       if (reason === 'limit') {

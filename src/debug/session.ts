@@ -1,7 +1,7 @@
 // The Debug Adapter Protocol session for type `heapstep`. It maps requests to the runtime and
 // runtime happenings to DAP events; each feature's handlers live in their own file. Knows
 // nothing of VS Code: it runs inline in the extension and as dist/debugAdapter.js over stdio.
-import { InitializedEvent, LoggingDebugSession, OutputEvent, StoppedEvent, TerminatedEvent, ExitedEvent, Thread } from '@vscode/debugadapter';
+import { InitializedEvent, LoggingDebugSession, OutputEvent, Response, StoppedEvent, TerminatedEvent, ExitedEvent, Thread } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { formatDiagnostic } from '../lang/index';
 import { HeapStepRuntime, type FileAccessor, type StopDetail, type StopKind } from './runtime';
@@ -10,6 +10,7 @@ import { DATA_BREAKPOINT_MODES } from './data-breakpoints';
 import { launchOverrides, type LaunchArgs } from './launch-args';
 import { stackTrace } from './stack';
 import { GeneratedSources } from './generated-source';
+import { requestProblem } from './request-check';
 import { glibcScopes, glibcVariables, isGlibcFrame, isGlibcVariables } from './glibc-frames';
 import { scopes, variables, VariableStore } from './variables';
 import { evaluate } from './evaluate';
@@ -47,10 +48,17 @@ export class HeapStepSession extends LoggingDebugSession {
       },
       output: (text, category, line) => this.sendEvent(outputEvent(text, category, this.runtime.path, line)),
       event: () => { /* views subscribe later */ },
-      exited: (status) => { this.progress.end(); this.sendEvent(new ExitedEvent(status)); this.sendEvent(new TerminatedEvent()); },
+      exited: (status) => { this.progress.end(); this.sendEvent(new ExitedEvent(status)); this.end(); },
     });
     this.console = new ConsoleContext(this.runtime, this.store, (e) => this.sendEvent(e));
     this.progress = new RunProgress((e) => this.sendEvent(e), () => this.runtime.scenario?.interp.steps ?? 0);
+  }
+
+  // Arguments missing or of the wrong type are answered here, in words, before any handler.
+  protected override dispatchRequest(request: DebugProtocol.Request): void {
+    const problem = requestProblem(request);
+    if (problem) { this.sendErrorResponse(new Response(request), { id: 1002, format: problem, showUser: true }); return; }
+    super.dispatchRequest(request);
   }
 
   // Every handler answers, even when it fails: @vscode/debugadapter only catches synchronous
@@ -97,14 +105,24 @@ export class HeapStepSession extends LoggingDebugSession {
     this.markConfigured();
   }
 
-  protected override launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArgs): void {
+  protected override launchRequest(response: DebugProtocol.LaunchResponse, launchArgs: LaunchArgs): void {
     this.guard(response, async () => {
-      if (!args.program) throw new Error('launch: "program" (a .heap file) is required');
-      const overrides = launchOverrides(args);
-      const diags = await this.runtime.load(args.program, overrides);
-      if (diags) {
-        for (const d of diags) this.sendEvent(new OutputEvent(formatDiagnostic(d) + '\n', 'stderr'));
-        throw new Error(`${args.program} has ${diags.length} error${diags.length === 1 ? '' : 's'}; nothing runs (see the Debug Console)`);
+      const args = launchArgs ?? ({} as LaunchArgs);   // (a client may send no arguments at all)
+      try {
+        if (!args.program) throw new Error('launch: "program" (a .heap file) is required');
+        const overrides = launchOverrides(args);
+        const diags = await this.runtime.load(args.program, overrides).catch((e: NodeJS.ErrnoException) => {
+          throw new Error(`launch: cannot read "${args.program}": ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+        });
+        if (diags) {
+          for (const d of diags) this.sendEvent(new OutputEvent(formatDiagnostic(d) + '\n', 'stderr'));
+          throw new Error(`${args.program} has ${diags.length} error${diags.length === 1 ? '' : 's'}; nothing runs (see the Debug Console)`);
+        }
+      } catch (e) {
+        // nothing to debug: say why, then end the session
+        this.sendErrorResponse(response, { id: 1001, format: (e as Error).message, showUser: true });
+        this.end();
+        return;
       }
       this.stopOnEntry = !!args.stopOnEntry;
       this.sendEvent(new InitializedEvent());
@@ -129,8 +147,11 @@ export class HeapStepSession extends LoggingDebugSession {
   }
 
   protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
-    this.runtime.exceptionFilters = new Set(args.filters);
-    this.sendResponse(response);
+    this.guard(response, () => {
+      if (!Array.isArray(args?.filters)) throw new Error('setExceptionBreakpoints: "filters" must be a list of filter ids');
+      this.runtime.exceptionFilters = new Set(args.filters);
+      this.sendResponse(response);
+    });
   }
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
@@ -176,7 +197,7 @@ export class HeapStepSession extends LoggingDebugSession {
     this.guard(response, () => { response.body = setExpression(this.console, args); this.sendResponse(response); });
   }
   protected override cancelRequest(response: DebugProtocol.CancelResponse, args: DebugProtocol.CancelArguments): void {
-    if (this.progress.cancels(args.progressId)) this.runtime.pause();
+    if (this.progress.cancels(args?.progressId)) this.runtime.pause();
     this.sendResponse(response);
   }
 
@@ -202,25 +223,40 @@ export class HeapStepSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
+  // Running and stepping need a program that is loaded and has not ended: otherwise no stop
+  // would ever follow the response, and the client would wait for one.
+  private control<T extends DebugProtocol.Response>(response: T, act: () => void): void {
+    this.guard(response, () => {
+      if (this.ended) throw new Error('the program has ended; start a new debug session to run it again');
+      if (!this.runtime.scenario) throw new Error('no program is running (launch one first)');
+      this.sendResponse(response);
+      act();
+    });
+  }
+  private ended = false;
+  private end(): void {
+    this.runtime.terminate();
+    if (!this.ended) { this.ended = true; this.sendEvent(new TerminatedEvent()); }
+  }
+
   protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
     response.body = { allThreadsContinued: true };
-    this.sendResponse(response);
-    this.progress.start('Running');
-    this.runtime.continue();
+    this.control(response, () => { this.progress.start('Running'); this.runtime.continue(); });
   }
-  protected override nextRequest(response: DebugProtocol.NextResponse): void { this.sendResponse(response); this.runtime.next(); }
-  protected override stepInRequest(response: DebugProtocol.StepInResponse): void { this.sendResponse(response); this.runtime.stepIn(); }
-  protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void { this.sendResponse(response); this.runtime.stepOut(); }
-  protected override stepBackRequest(response: DebugProtocol.StepBackResponse): void { this.sendResponse(response); this.runtime.stepBack(); }
-  protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void { this.sendResponse(response); this.runtime.reverseContinue(); }
+  protected override nextRequest(response: DebugProtocol.NextResponse): void { this.control(response, () => this.runtime.next()); }
+  protected override stepInRequest(response: DebugProtocol.StepInResponse): void { this.control(response, () => this.runtime.stepIn()); }
+  protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void { this.control(response, () => this.runtime.stepOut()); }
+  protected override stepBackRequest(response: DebugProtocol.StepBackResponse): void { this.control(response, () => this.runtime.stepBack()); }
+  protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void { this.control(response, () => this.runtime.reverseContinue()); }
   protected override pauseRequest(response: DebugProtocol.PauseResponse): void { this.sendResponse(response); this.runtime.pause(); }
 
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
     this.sendResponse(response);
-    this.sendEvent(new TerminatedEvent());
+    this.progress.end();
+    this.end();
   }
   protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
-    this.runtime.pause();
+    this.runtime.terminate();
     this.sendResponse(response);
   }
 }
