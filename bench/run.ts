@@ -17,7 +17,8 @@ async function main(): Promise<void> {
   for (const f of files) {
     if (only.length && !only.some((o) => f.includes(o))) continue;
     const outfile = resolve(out, f.replace(/\.ts$/, '.js'));
-    await build({ entryPoints: [join(dir, f)], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
+    await build({ entryPoints: [join(dir, f)], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning',
+      external: ['playwright-core', 'esbuild'] });   // the webview bench drives Chromium and builds the views
     process.stderr.write(`bench ${f} ...\n`);
     try {
       Object.assign(results, await req(outfile).run());
