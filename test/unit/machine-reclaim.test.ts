@@ -256,6 +256,11 @@ describe('machine: files, page cache and reclaim', () => {
     assert.equal(p.sys.lseek(n, 0, 2), 8);                        // appended, not overwritten
     assert.equal(p.sys.close(n), 0);
     assert.equal(p.sys.close(n), -9);
+    // O_TRUNC empties the file and its cached pages
+    const t = p.sys.open('ro', 0x200 | 2, 0);
+    assert.equal(p.sys.lseek(t, 0, 2), 0);
+    assert.equal(p.sys.read(t, buf, 10), 0);
+    assert.equal(p.vmEvent('Cached'), 4);        // the 8 bytes of 'new' only
   });
 
   it('snapshot and restore bring back the page cache, the disk and the descriptors', () => {

@@ -87,8 +87,9 @@ class Process implements EmulatedProcess {
   pagewalkText(va: number): string { return pageWalkText(this.mm, va); }
   residentPages(start: number, end: number): number {
     let n = 0;
-    // mincore on a file mapping reports the page cache, mapped here or not
-    const fileAreas = this.mm.vmas.list.filter((v) => v.file && v.vm_start < end && v.vm_end > start);
+    // mincore on a file mapping reports the page cache, mapped here or not (with nothing
+    // cached, the page tables tell the same, and the allocator's events ask often)
+    const fileAreas = this.mm.cache.size ? this.mm.vmas.list.filter((v) => v.file && v.vm_start < end && v.vm_end > start) : [];
     if (fileAreas.length) {
       for (let page = Math.floor(start / PAGE) * PAGE; page < end; page += PAGE) {
         const v = fileAreas.find((a) => a.vm_start <= page && page < a.vm_end);

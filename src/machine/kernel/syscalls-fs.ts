@@ -45,7 +45,7 @@ export function makeFileSyscalls(mm: Mm, report: Report): FileSyscalls {
           for (const vpn of p.mappers) { mm.mmu.setPte(vpn * PAGE, { lo: 0, hi: 0 }); mm.fileMapped.delete(vpn); }
           mm.cache.delete(p); mm.phys.free(p.frame);
         }
-        for (const k of [...fs.disk.keys()]) if (Math.floor(k / 4294967296) === ino) mm.fs.disk.delete(k);
+        for (const k of [...mm.fs.disk.keys()]) if (Math.floor(k / 4294967296) === ino) mm.fs.disk.delete(k);
         node.size = 0; node.patternSize = 0;
       }
       return mm.fs.allocFd({ ino, pos: 0, flags });
