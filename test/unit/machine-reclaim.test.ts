@@ -288,5 +288,16 @@ describe('machine: files, page cache and reclaim', () => {
     r.scenario.interp.run(1000);
     assert.equal(r.scenario.interp.exitStatus, 0);
     assert.ok(out.join('').endsWith('xy'));
+    // the pragmas refuse what they cannot mean
+    const bad = loadScenario('#pragma swappiness 300\n#pragma file x\n#pragma hog lots\nint a = 1;\n', 'b.heap');
+    assert.ok(!bad.ok);
+    if (!bad.ok) assert.deepEqual(bad.diagnostics.map((d) => d.loc.line), [1, 2, 3]);
+    const good = loadScenario('#pragma swappiness 10\n#pragma file a.bin 2MiB\n#pragma file b.txt "x\\ty\\n"\n#pragma hog 1MiB\nint a = 1;\n', 'g.heap');
+    assert.ok(good.ok);
+    if (good.ok) {
+      assert.equal(good.scenario.config.swappiness, 10);
+      assert.deepEqual(good.scenario.config.files.map((f) => [f.name, f.size]), [['a.bin', 2 * MiB], ['b.txt', 4]]);
+      assert.deepEqual(good.scenario.config.hogs, [MiB]);
+    }
   });
 });
