@@ -26,10 +26,13 @@ export const debugConfigurationProvider: vscode.DebugConfigurationProvider = {
     return config;
   },
 
-  resolveDebugConfigurationWithSubstitutedVariables(_folder, config) {
+  resolveDebugConfigurationWithSubstitutedVariables(folder, config) {
     const doc = activeScenario();
     if (doc && doc.uri.scheme !== 'file' && (config.program === doc.uri.fsPath || config.program === doc.fileName)) {
       config.program = programOf(doc.uri);
+    } else if (folder && folder.uri.scheme !== 'file' && typeof config.program === 'string' && config.program.startsWith('/')) {
+      // `${workspaceFolder}/x.heap` in a virtual workspace: the path lives in the folder's file system
+      config.program = folder.uri.with({ path: config.program }).toString();
     }
     if (!config.program) {
       void vscode.window.showErrorMessage('HeapStep: open a .heap scenario, or set "program" in launch.json.');
