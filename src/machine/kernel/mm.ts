@@ -45,6 +45,7 @@ export class Mm {
   ev: VmEvents = zeroEvents();
   hogs: Hog[] = [];
   kswapdPending = false;
+  kswapdFailures = 0;
   flushAt = Infinity;
   // The step counter (emulated time) and a request to run background work (kswapd, the
   // flusher) before a later step; the interpreter provides both.

@@ -131,12 +131,12 @@ type VmState = ReturnType<typeof vmState>;
 function vmState(mm: Mm) {
   return { cache: mm.cache.clone(), fs: mm.fs.clone(), activeAnon: new Set(mm.activeAnon), ev: { ...mm.ev },
     hogs: mm.hogs.map((h) => ({ ...h, frames: h.frames.slice() })), swapFree: mm.swapFree.slice(), swapNext: mm.swapNext,
-    kswapdPending: mm.kswapdPending, flushAt: mm.flushAt, swappiness: mm.swappiness };
+    kswapdPending: mm.kswapdPending, kswapdFailures: mm.kswapdFailures, flushAt: mm.flushAt, swappiness: mm.swappiness };
 }
 function restoreVmState(mm: Mm, s: VmState): void {
   mm.cache = s.cache.clone(); mm.fs = s.fs.clone(); mm.activeAnon = new Set(s.activeAnon); mm.ev = { ...s.ev };
   mm.hogs = s.hogs.map((h) => ({ ...h, frames: h.frames.slice() })); mm.swapFree = s.swapFree.slice(); mm.swapNext = s.swapNext;
-  mm.kswapdPending = s.kswapdPending; mm.flushAt = s.flushAt; mm.swappiness = s.swappiness;
+  mm.kswapdPending = s.kswapdPending; mm.kswapdFailures = s.kswapdFailures; mm.flushAt = s.flushAt; mm.swappiness = s.swappiness;
   mm.fileMapped = new Map();
   for (const l of [mm.cache.inactive, mm.cache.active]) for (const p of l.values()) for (const vpn of p.mappers) mm.fileMapped.set(vpn, p);
 }

@@ -36,8 +36,10 @@ export function allocSlow(mm: Mm): number {
   return mm.allocFrame();
 }
 
+// wakeup_kswapd: not again after MAX_RECLAIM_RETRIES runs in a row that freed nothing (the
+// node is "hopeless" until some reclaim succeeds), so a full machine is not scanned each step.
 function wakeupKswapd(mm: Mm): void {
-  if (mm.kswapdPending) return;
+  if (mm.kswapdPending || mm.kswapdFailures >= MAX_RECLAIM_RETRIES) return;
   mm.kswapdPending = true;
   mm.ev.kswapd_wakeups++;
   mm.wake?.(mm.clock());
@@ -53,6 +55,7 @@ export function kswapd(mm: Mm): void {
   while (mm.phys.freeFrames < w.high) {
     if (shrinkNode(mm, Math.max(SWAP_CLUSTER_MAX, w.high - mm.phys.freeFrames), 'kswapd') === 0) break;
   }
+  if (mm.ev.pgsteal_kswapd === steal0) mm.kswapdFailures++;
   mm.sink?.({ event: 'reclaim', action: 'kswapd_sleep', by: 'kswapd',
     detail: `free ${mm.phys.freeFrames} pages; reclaimed ${mm.ev.pgsteal_kswapd - steal0} of ${mm.ev.pgscan_kswapd - scan0} scanned` });
 }
@@ -72,6 +75,7 @@ export function shrinkNode(mm: Mm, nrToReclaim: number, who: Reclaimer): number 
       if (a && reclaimed < nrToReclaim) reclaimed += shrinkList(mm, 'anon', a, who);
     }
   }
+  if (reclaimed) mm.kswapdFailures = 0;
   return reclaimed;
 }
 
@@ -220,6 +224,7 @@ export function outOfMemory(mm: Mm): void {
     const msg = `Out of memory: Killed process ${h.pid} (hog) total-vm:${kb(h.frames.length)}kB, anon-rss:${kb(h.frames.length)}kB, file-rss:0kB, shmem-rss:0kB`;
     for (const f of h.frames) mm.phys.free(f);
     h.frames = [];
+    mm.kswapdFailures = 0;
     mm.sink?.({ event: 'reclaim', action: 'oom_kill', detail: msg });
     return;
   }
