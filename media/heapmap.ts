@@ -4,7 +4,8 @@
 import { IS_MMAPPED, NON_MAIN_ARENA, PREV_INUSE, type Chunk, type HeapState } from '../src/protocol/state';
 import { bytes, el, hex, hook, post, save, saved, start, themeColor } from './common';
 import {
-  Batches, Paint, bytesPerRow, chunkAt, chunkPoint, layoutVisible, paint, pitch, rowCount, stripOf, type Geometry, type Strip,
+  Batches, Paint, PixelPainter, blend, bytesPerRow, chunkAt, chunkPoint, layoutVisible, packed, pitch, rgba, rowCount, strokeChanged, stripOf,
+  type Geometry, type Strip,
 } from './heapmap-draw';
 
 const PAINT_VARS: [string, string, string][] = [
@@ -45,6 +46,8 @@ let selected = -1;
 const geo: Geometry = { bpp: 16, width: 300, height: 300, laneH: 0, rowH: 14, gap: 2, scrollY: 0 };
 const batches = new Batches();
 let colours: string[] = [];
+let fillPx: number[] = [], headerPx: number[] = [];
+const painter = new PixelPainter();
 let headerColour = '#ccc', changedColour = '#007fd4', textColour = '#ccc';
 let fitted = false;
 
@@ -53,6 +56,13 @@ function readTheme(): void {
   headerColour = themeColor('--hs-header', '#cccccc');
   changedColour = themeColor('--hs-changed', '#007fd4');
   textColour = themeColor('--vscode-foreground', '#cccccc');
+  const ctx = canvas.getContext('2d');
+  if (ctx) {
+    const h = rgba(ctx, headerColour);
+    const fills = colours.map((c) => rgba(ctx, c));
+    fillPx = fills.map(packed);
+    headerPx = fills.map((f) => packed(blend(f, h, 0.45)));
+  }
   legend.replaceChildren(...PAINT_VARS.map(([, , name], k) => {
     const sw = el('span', { cls: 'swatch' });
     sw.style.background = colours[k];
@@ -86,13 +96,13 @@ function draw(): number {
   if (!ctx) return 0;
   const dpr = window.devicePixelRatio || 1;
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.clearRect(0, 0, geo.width, geo.height);
   const n = layoutVisible(strip, geo, batches);
+  painter.paint(ctx, batches, fillPx, headerPx, dpr, geo.laneH);
   ctx.save();
   ctx.beginPath();
   ctx.rect(0, geo.laneH, geo.width, geo.height - geo.laneH);
   ctx.clip();
-  paint(ctx, batches, colours, headerColour, changedColour);
+  strokeChanged(ctx, batches, changedColour);
   ctx.restore();
   const lane = drawLane(ctx);
   drawSelection(ctx);
@@ -257,7 +267,7 @@ fitBtn.addEventListener('click', () => { fit(); remember(); draw(); });
 memBtn.addEventListener('click', () => reveal(selected));
 walkBtn.addEventListener('click', () => { const c = all[selected]; if (c) post({ type: 'selectAddress', addr: c.addr }); });
 new ResizeObserver(() => { resize(); clampScroll(); draw(); }).observe(document.body);
-new MutationObserver(readTheme).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+new MutationObserver(() => { readTheme(); draw(); }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
 function render(s: HeapState): void {
   const prevAddr = all[selected]?.addr;
