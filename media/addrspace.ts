@@ -73,12 +73,8 @@ function render(s: HeapState): void {
     return b;
   };
   const segs = segments(s.mappings);
-  const column = el('div', { cls: 'aspace', attrs: { role: 'list', 'aria-label': `${s.mappings.length} mappings, highest address first` } });
-  for (const sg of segs) {
-    const box = vmaBox(sg);
-    if (sg.map) box.setAttribute('role', 'listitem');
-    column.append(box);
-  }
+  const column = el('div', { cls: 'aspace', attrs: { role: 'group', 'aria-label': `${s.mappings.length} mappings, highest address first` } });
+  for (const sg of segs) column.append(vmaBox(sg));
   const markers: [string, number][] = [['stack top', s.layout.stackTop], ['mmap base', s.layout.mmapBase], ['brk', s.layout.brk], ['heap start', s.layout.heapBase]];
   for (const [name, addr] of markers) {
     const y = yOf(segs, addr);

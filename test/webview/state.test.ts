@@ -65,3 +65,30 @@ describe('heapstep/state', () => {
     assert.ok(again.chunks.find((c) => c.addr === freed.addr)!.changed, 'asking twice at one stop keeps the highlight');
   });
 });
+
+describe('heapstep/state over DAP', function () {
+  this.timeout(30000);
+  it('answers the custom request from the shipped adapter at a stop', async () => {
+    const { DebugClient } = await import('@vscode/debugadapter-testsupport');
+    const { resolve } = await import('node:path');
+    const fixture = resolve('test/fixtures/dap/simple.heap');
+    const dc = new DebugClient('node', resolve('dist/debugAdapter.js'), 'heapstep');
+    await dc.start();
+    try {
+      await dc.initializeRequest({ adapterID: 'heapstep', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+      await Promise.all([
+        dc.waitForEvent('initialized').then(() => dc.configurationDoneRequest()),
+        dc.launch({ program: fixture, stopOnEntry: true }),
+        dc.waitForEvent('stopped'),
+      ]);
+      for (let i = 0; i < 3; i++) await Promise.all([dc.nextRequest({ threadId: 1 }), dc.waitForEvent('stopped')]);
+      const r = await dc.customRequest('heapstep/state', { address: 0x555555559000 });
+      const s = r.body as import('../../src/protocol/state').HeapState;
+      assert.ok(s.chunks.length >= 2, 'malloc has run');
+      assert.equal(s.pagewalk!.va, 0x555555559000);
+      assert.ok(s.timeline.length >= 1);
+    } finally {
+      await dc.stop();
+    }
+  });
+});
