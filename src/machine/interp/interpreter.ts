@@ -57,7 +57,8 @@ export class Interpreter {
     this.loc = { file: program.file, line: 0, col: 0 };
     proc.sink = (e) => { if (this.sink) this.sink({ ...e, step: this.steps, line: this.loc.line }); };
     proc.attachClock(() => this.steps, (at) => { if (at < this.bgDue) this.bgDue = at; });
-    proc.stdout = (bytes) => this.output(decodeOutput(bytes));
+    // write(1, ...) bypasses stdio: no stdout buffer is allocated for it
+    proc.stdout = (bytes) => this.emit({ event: 'output', text: decodeOutput(bytes) });
     const startupInit = new Set(program.globals.filter((g) => g.init));
     const env = { mem: proc.mem, builtin: (e: Parameters<ExprCtx['builtin']>[0], X: ExprCompiler) => compileBuiltin(e, X, this), startupInit,
       scriptMain: program.scriptStyle ? program.funcs.get('main') ?? null : null };
