@@ -34,10 +34,11 @@ const canvas = el('canvas', {
   },
 });
 const summary = el('p', { cls: 'sr-only', attrs: { 'aria-live': 'polite' } });
+const empty = el('p', { cls: 'muted status' });
 const details = el('div', { cls: 'details mono', attrs: { 'aria-live': 'polite', role: 'region', 'aria-label': 'Selected chunk' } });
 canvas.setAttribute('aria-describedby', 'hs-details');
 details.id = 'hs-details';
-root.append(toolbar, legend, canvas, summary, details);
+root.append(toolbar, legend, empty, canvas, summary, details);
 
 let state: HeapState | null = null;
 let strip: Strip = stripOf([]);
@@ -72,7 +73,7 @@ function readTheme(): void {
 
 function resize(): void {
   const w = Math.max(100, canvas.clientWidth);
-  const h = Math.max(160, Math.floor(window.innerHeight - canvas.getBoundingClientRect().top - 110));
+  const h = Math.max(160, Math.floor(window.innerHeight - canvas.getBoundingClientRect().top - 80));
   canvas.style.height = `${h}px`;
   geo.width = w; geo.height = h;
   const dpr = window.devicePixelRatio || 1;
@@ -108,7 +109,7 @@ function draw(): number {
   drawSelection(ctx);
   const ms = performance.now() - t0;
   hook.heapmap = { drawnChunks: n + lane, rects: batches.rects, drawMs: ms, bpp: geo.bpp, total: all.length };
-  scale.textContent = `${geo.bpp >= 1 ? `${+geo.bpp.toPrecision(3)} bytes` : `1 byte = ${+(1 / geo.bpp).toPrecision(3)} px`} per pixel · ${bytes(bytesPerRow(geo))} per row`;
+  scale.textContent = `${geo.bpp >= 1 ? `${+geo.bpp.toPrecision(3)} bytes per pixel` : `${+(1 / geo.bpp).toPrecision(3)} pixels per byte`} · ${bytes(bytesPerRow(geo))} per row`;
   return ms;
 }
 
@@ -283,6 +284,7 @@ function render(s: HeapState): void {
   clampScroll();
   const counts = { allocated: 0, free: 0, top: 0, mmapped: 0 };
   for (const c of all) counts[c.state]++;
+  empty.textContent = all.length ? '' : 'The heap has not been initialized yet (no malloc so far).';
   summary.textContent = `Step ${s.step}: ${counts.allocated} allocated, ${counts.free} free in bins, ${counts.mmapped} mmapped chunks; ` +
     `heap ${bytes(s.brk - s.heapBase)}${s.truncated ? ' (walk stopped early)' : ''}.`;
   const again = prevAddr === undefined ? -1 : all.findIndex((c) => c.addr === prevAddr);
