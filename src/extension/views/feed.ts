@@ -75,10 +75,12 @@ export class StateFeed {
   }
 
   private nextStop(): Promise<void> {
-    return new Promise((resolve, reject) => {
+    const p = new Promise<void>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error('the debugger did not stop')), STOP_TIMEOUT_MS);
       this.stopWaiters.push(() => { clearTimeout(t); resolve(); });
     });
+    p.catch(() => {});   // the request it waits behind may fail first; whoever awaits it still sees the rejection
+    return p;
   }
 
   // To the stop at `step`: one `heapstep/travel` request when the adapter has it, otherwise
