@@ -13,7 +13,7 @@ const TCACHE_LIST = 64;      // glibc's tcache chains never exceed 65535, but a 
 const LIST_LIMIT = 10000;    // a corrupted (cyclic) doubly-linked list must not hang the view
 
 // What a scenario's views remember between stops: the timeline, and each chunk's look at the
-// previous stop (for the change highlight).
+// previous stop (for the change highlight), keyed by offset from the heap base.
 interface Memo {
   timeline: Map<number, TimelinePoint>;
   lastStep: number;
@@ -71,16 +71,17 @@ export function buildState(sc: Scenario, address?: number, record = true): HeapS
   if (step !== memo.lastStep) { memo.basis = memo.current; memo.current = new Map(); memo.lastStep = step; }
   const seen = memo.current;
   const describe = (addr: number, sizeField: number, state: Chunk['state']): Chunk => {
-    const bin = state === 'allocated' ? binOf.get(addr) : undefined;
+    const rel = addr - base;   // small integers hash and store cheaper than addresses
+    const bin = state === 'allocated' ? binOf.get(rel) : undefined;
     const st: Chunk['state'] = bin ? 'free' : state;
     const size = sizeField - (sizeField % 8);
     const key = lookOf(size, st, bin);
-    seen.set(addr, key);
+    seen.set(rel, key);
     const c: Chunk = {
       addr, size, state: st,
       flags: sizeField & 7,
       preview: st === 'top' ? '' : ascii(peek(addr + 16, Math.min(16, Math.max(0, size - 16)))),
-      changed: memo.basis.size > 0 ? memo.basis.get(addr) !== key : false,
+      changed: memo.basis.size > 0 ? memo.basis.get(rel) !== key : false,
     };
     if (bin) {
       c.bin = bin;
@@ -144,10 +145,11 @@ function lookOf(size: number, st: Chunk['state'], bin: ChunkBin | undefined): nu
 
 function ascii(b: Uint8Array | null): string {
   if (!b) return '';
-  const codes = new Array<number>(b.length);
-  for (let i = 0; i < b.length; i++) codes[i] = b[i] >= 32 && b[i] < 127 ? b[i] : 46;
-  return String.fromCharCode(...codes);
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += PRINTABLE[b[i]];
+  return s;
 }
+const PRINTABLE = Array.from({ length: 256 }, (_, c) => (c >= 32 && c < 127 ? String.fromCharCode(c) : '.'));
 
 // The allocator keeps no list of its mmapped chunks (nor does glibc); its views do, and carry
 // it in the allocator's snapshot, which is the only public way to it.
@@ -165,7 +167,7 @@ function buildBins(
     const safe = kind === 'tcache' || kind === 'fastbin';
     const entries: BinEntry[] = offs.map((off) => {
       const p = base + off;
-      if (!binOf.has(p)) binOf.set(p, { kind, index });
+      if (!binOf.has(off)) binOf.set(off, { kind, index });
       const e: BinEntry = { addr: p, size: sizeAt(p), fd: link(p, word(p + 16), safe) };
       if (!safe) e.bk = link(p, word(p + 24), false);
       return e;
