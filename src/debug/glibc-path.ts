@@ -117,7 +117,7 @@ export type PathMove = 'in' | 'over' | 'out' | 'back';
 // The runtime's side: records the allocator calls of one step into a statement, then holds
 // the listing and the position in it until the user steps past its end or runs on.
 export class GlibcPath {
-  private recording: { sc: Scenario; calls: RecordedCall[]; seen: unknown; explain: boolean; where: string } | null = null;
+  private recording: { sc: Scenario; calls: RecordedCall[]; seen: unknown; explain: boolean; frames: boolean; where: string } | null = null;
   private listing: PathListing | null = null;
   private pos = 0;
   // a new number for each listing, so that views can tell one recorded path from the next
@@ -130,8 +130,9 @@ export class GlibcPath {
     const f = sc.interp.frame;
     const line = f ? f.code[Math.min(f.pc, f.code.length - 1)].loc.line : sc.interp.loc.line;
     const where = `line ${line} of ${file.split(/[\\/]/).pop()} (step ${sc.interp.steps + 1})`;
-    this.recording = { sc, calls: [], seen: sc.glibc.trace, explain: sc.glibc.explain, where };
+    this.recording = { sc, calls: [], seen: sc.glibc.trace, explain: sc.glibc.explain, frames: sc.glibc.traceFrames, where };
     sc.glibc.explain = true;
+    sc.glibc.traceFrames = true;
   }
 
   record(e: RunEvent): void {
@@ -155,7 +156,7 @@ export class GlibcPath {
     const r = this.recording;
     if (!r) return;
     this.recording = null;
-    r.sc.glibc.explain = r.explain;
+    this.restore(r);
     if (!r.calls.length) return;
     this.listing = buildListing(r.calls, r.where);
     if (!this.listing.stops.length) { this.listing = null; return; }
@@ -192,8 +193,13 @@ export class GlibcPath {
     return true;
   }
 
+  private restore(r: NonNullable<GlibcPath['recording']>): void {
+    r.sc.glibc.explain = r.explain;
+    r.sc.glibc.traceFrames = r.frames;
+  }
+
   leave(): void {
-    if (this.recording) { this.recording.sc.glibc.explain = this.recording.explain; this.recording = null; }
+    if (this.recording) { this.restore(this.recording); this.recording = null; }
     this.listing = null;
     this.pos = 0;
   }

@@ -45,12 +45,12 @@ function maybe_init_tcache(s: MState): void { if (s.tcache === 0) tcache_init(s)
 
 // ---- malloc / free ----------------------------------------------------------------------------
 export function libc_malloc(s: MState, bytes: W): number {
-  if (s.explain && s.outside('malloc')) return s.frame('malloc', { bytes }, () => libc_malloc(s, bytes));
+  if (s.traceFrames && s.outside('malloc')) return s.frame('malloc', { bytes }, () => libc_malloc(s, bytes));
   if (!s.initialized) ptmalloc_init(s);
   const tbytes = checked_request2size(bytes);
   if (tbytes === 0) { s.errno = 12; s.explain && s.why.push(`malloc(${hex(bytes)}): larger than PTRDIFF_MAX: NULL, errno ENOMEM`); return 0; }
   const tc_idx = csize2tidx(tbytes);
-  s.explain && s.note('malloc', { tbytes, tc_idx });
+  s.traceFrames && s.note('malloc', { tbytes, tc_idx });
   maybe_init_tcache(s);
   if (tc_idx < s.rn(s.mp + MP.tcache_bins) && s.tcache !== 0 && tcache_count(s, tc_idx) > 0) {
     const n = s.explain ? tcache_count(s, tc_idx) : 0;
@@ -62,10 +62,10 @@ export function libc_malloc(s: MState, bytes: W): number {
 }
 
 export function libc_free(s: MState, mem: number): void {
-  if (s.explain && s.outside('free')) return s.frame('free', { mem }, () => libc_free(s, mem));
+  if (s.traceFrames && s.outside('free')) return s.frame('free', { mem }, () => libc_free(s, mem));
   if (mem === 0) { s.explain && s.why.push('free(NULL) does nothing'); return; }
   const p = mem - 16;
-  s.explain && s.note('free', { p });
+  s.traceFrames && s.note('free', { p });
   if (p < 0) s.abort('free(): invalid pointer', '_int_free');
   if (s.is_mmapped(p)) {
     const sz = s.size_nomask(p);
@@ -85,7 +85,7 @@ export function libc_free(s: MState, mem: number): void {
 
 // ---- calloc ------------------------------------------------------------------------------------
 export function libc_calloc(s: MState, n: W, elem: W): number {
-  if (s.explain && s.outside('calloc')) return s.frame('calloc', { n, elem_size: elem }, () => libc_calloc(s, n, elem));
+  if (s.traceFrames && s.outside('calloc')) return s.frame('calloc', { n, elem_size: elem }, () => libc_calloc(s, n, elem));
   const prod = big(n) * big(elem);
   if (prod > PTRDIFF_MAX) { s.errno = 12; s.explain && s.why.push('calloc: n * size overflows: NULL, errno ENOMEM'); return 0; }
   const sz = canon(prod);
@@ -96,7 +96,7 @@ export function libc_calloc(s: MState, n: W, elem: W): number {
   // sbrk_base + max_system_mem after a trim.)
   const oldtop = s.top;
   const oldtopsize = s.chunksize(oldtop);
-  s.explain && s.note('calloc', { bytes: sz, oldtop, oldtopsize });
+  s.traceFrames && s.note('calloc', { bytes: sz, oldtop, oldtopsize });
   const mem = _int_malloc(s, sz);
   if (mem === 0) return 0;
   const p = mem - 16;
@@ -117,7 +117,7 @@ export function libc_calloc(s: MState, n: W, elem: W): number {
 
 // ---- realloc -------------------------------------------------------------------------------------
 export function libc_realloc(s: MState, oldmem: number, bytes: W): number {
-  if (s.explain && s.outside('realloc')) return s.frame('realloc', { oldmem, bytes }, () => libc_realloc(s, oldmem, bytes));
+  if (s.traceFrames && s.outside('realloc')) return s.frame('realloc', { oldmem, bytes }, () => libc_realloc(s, oldmem, bytes));
   if (!s.initialized) ptmalloc_init(s);
   if ((bytes === 0 || bytes === 0n) && oldmem !== 0) { s.explain && s.why.push('realloc(p, 0) frees p and returns NULL'); libc_free(s, oldmem); return 0; }
   if (oldmem === 0) { s.explain && s.why.push('realloc(NULL, n) is malloc(n)'); return libc_malloc(s, bytes); }
@@ -127,7 +127,7 @@ export function libc_realloc(s: MState, oldmem: number, bytes: W): number {
   if (!mmapped) maybe_init_tcache(s);
   if (oldp > canon(-big(oldsize)) || oldp % 16 !== 0) s.abort('realloc(): invalid pointer', '__libc_realloc');
   const nb = checked_request2size(bytes);
-  s.explain && s.note('realloc', { oldp, oldsize, nb });
+  s.traceFrames && s.note('realloc', { oldp, oldsize, nb });
   if (nb === 0) { s.errno = 12; return 0; }
   if (mmapped) {
     const np = mremap_chunk(s, oldp, nb);
@@ -143,7 +143,7 @@ export function libc_realloc(s: MState, oldmem: number, bytes: W): number {
 }
 
 function mremap_chunk(s: MState, p: number, new_size: W): number {
-  if (s.explain && s.outside('mremap_chunk')) return s.frame('mremap_chunk', { p, new_size }, () => mremap_chunk(s, p, new_size));
+  if (s.traceFrames && s.outside('mremap_chunk')) return s.frame('mremap_chunk', { p, new_size }, () => mremap_chunk(s, p, new_size));
   const offset = s.prev_size(p), size = s.chunksize(p);
   const block = sub(p, offset), total = add(offset, size);
   const mem = p + 16, memOff = mem % PAGESIZE;
@@ -165,11 +165,11 @@ function mremap_chunk(s: MState, p: number, new_size: W): number {
 }
 
 function _int_realloc(s: MState, oldp: number, oldsize: W, nb: W): number {
-  if (s.explain && s.outside('_int_realloc')) return s.frame('_int_realloc', { oldp, oldsize, nb }, () => _int_realloc(s, oldp, oldsize, nb));
+  if (s.traceFrames && s.outside('_int_realloc')) return s.frame('_int_realloc', { oldp, oldsize, nb }, () => _int_realloc(s, oldp, oldsize, nb));
   if (s.size_nomask(oldp) <= CHUNK_HDR_SZ || oldsize >= s.system_mem) s.abort('realloc(): invalid old size', '_int_realloc');
   const next = addr(add(oldp, oldsize));
   const nextsize = s.chunksize(next);
-  s.explain && s.note('_int_realloc', { next, nextsize });
+  s.traceFrames && s.note('_int_realloc', { next, nextsize });
   if (s.size_nomask(next) <= CHUNK_HDR_SZ || nextsize >= s.system_mem) s.abort('realloc(): invalid next size', '_int_realloc');
   let newp = oldp, newsize: W = oldsize;
   if (oldsize >= nb) {
@@ -218,7 +218,7 @@ function _int_realloc(s: MState, oldp: number, oldsize: W, nb: W): number {
 
 // ---- the memalign family --------------------------------------------------------------------------
 export function mid_memalign(s: MState, alignment: W, bytes: W): number {
-  if (s.explain && s.outside('_mid_memalign')) return s.frame('_mid_memalign', { alignment, bytes }, () => mid_memalign(s, alignment, bytes));
+  if (s.traceFrames && s.outside('_mid_memalign')) return s.frame('_mid_memalign', { alignment, bytes }, () => mid_memalign(s, alignment, bytes));
   if (alignment <= MALLOC_ALIGNMENT) return libc_malloc(s, bytes);
   if (alignment < MINSIZE) alignment = MINSIZE;
   if (alignment > 2n ** 63n) { s.errno = 22; return 0; }
@@ -228,9 +228,9 @@ export function mid_memalign(s: MState, alignment: W, bytes: W): number {
 }
 
 function _int_memalign(s: MState, alignment: number, bytes: W): number {
-  if (s.explain && s.outside('_int_memalign')) return s.frame('_int_memalign', { alignment, bytes }, () => _int_memalign(s, alignment, bytes));
+  if (s.traceFrames && s.outside('_int_memalign')) return s.frame('_int_memalign', { alignment, bytes }, () => _int_memalign(s, alignment, bytes));
   const nb = checked_request2size(bytes);
-  s.explain && s.note('_int_memalign', { nb });
+  s.traceFrames && s.note('_int_memalign', { nb });
   if (nb === 0) { s.errno = 12; return 0; }
   const m = _int_malloc(s, add(add(nb, alignment), MINSIZE));
   if (m === 0) return 0;
@@ -241,7 +241,7 @@ function _int_memalign(s: MState, alignment: number, bytes: W): number {
     const newp = brk;
     const leadsize = brk - p;
     const newsize = sub(s.chunksize(p), leadsize);
-    s.explain && s.note('_int_memalign', { m, p, newp, leadsize, newsize });
+    s.traceFrames && s.note('_int_memalign', { m, p, newp, leadsize, newsize });
     if (s.is_mmapped(p)) {
       s.set_prev_size(newp, add(s.prev_size(p), leadsize));
       s.set_head(newp, add(newsize, IS_MMAPPED));
@@ -270,7 +270,7 @@ function _int_memalign(s: MState, alignment: number, bytes: W): number {
 }
 
 export function libc_pvalloc(s: MState, bytes: W): number {
-  if (s.explain && s.outside('pvalloc')) return s.frame('pvalloc', { bytes }, () => libc_pvalloc(s, bytes));
+  if (s.traceFrames && s.outside('pvalloc')) return s.frame('pvalloc', { bytes }, () => libc_pvalloc(s, bytes));
   if (!s.initialized) ptmalloc_init(s);
   const r = big(bytes) + 4095n;
   if (r >= 2n ** 64n) { s.errno = 12; return 0; }
@@ -279,7 +279,7 @@ export function libc_pvalloc(s: MState, bytes: W): number {
 }
 
 export function posix_memalign(s: MState, memptr: number, alignment: W, size: W): number {
-  if (s.explain && s.outside('posix_memalign')) return s.frame('posix_memalign', { memptr, alignment, size }, () => posix_memalign(s, memptr, alignment, size));
+  if (s.traceFrames && s.outside('posix_memalign')) return s.frame('posix_memalign', { memptr, alignment, size }, () => posix_memalign(s, memptr, alignment, size));
   if (!s.initialized) ptmalloc_init(s);
   const a = big(alignment);
   if (a % 8n !== 0n || ((a / 8n) & (a / 8n - 1n)) !== 0n || a === 0n) return 22;
@@ -290,7 +290,7 @@ export function posix_memalign(s: MState, memptr: number, alignment: W, size: W)
 
 // ---- mallopt and malloc_trim --------------------------------------------------------------------
 export function libc_mallopt(s: MState, param: number, value: number): number {
-  if (s.explain && s.outside('mallopt')) return s.frame('mallopt', { param_number: param, value }, () => libc_mallopt(s, param, value));
+  if (s.traceFrames && s.outside('mallopt')) return s.frame('mallopt', { param_number: param, value }, () => libc_mallopt(s, param, value));
   if (!s.initialized) ptmalloc_init(s);
   malloc_consolidate(s);
   const sz = canon(BigInt.asUintN(64, BigInt(value)));   // int to size_t sign-extends
@@ -317,13 +317,13 @@ export function libc_mallopt(s: MState, param: number, value: number): number {
 }
 
 export function libc_malloc_trim(s: MState, pad: W): number {
-  if (s.explain && s.outside('malloc_trim')) return s.frame('malloc_trim', { s: pad }, () => libc_malloc_trim(s, pad));
+  if (s.traceFrames && s.outside('malloc_trim')) return s.frame('malloc_trim', { s: pad }, () => libc_malloc_trim(s, pad));
   if (!s.initialized) ptmalloc_init(s);
   return mtrim(s, pad);
 }
 
 export function malloc_usable_size(s: MState, mem: number): number {
-  if (s.explain && s.outside('malloc_usable_size')) return s.frame('malloc_usable_size', { mem }, () => malloc_usable_size(s, mem));
+  if (s.traceFrames && s.outside('malloc_usable_size')) return s.frame('malloc_usable_size', { mem }, () => malloc_usable_size(s, mem));
   if (mem === 0) return 0;
   const p = mem - 16;
   const size = s.chunksize(p);

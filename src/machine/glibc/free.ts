@@ -14,9 +14,9 @@ export function free_perturb(s: MState, p: number, n: W): void {
 }
 
 export function _int_free(s: MState, p: number, _haveLock: boolean): void {
-  if (s.explain && s.outside('_int_free')) return s.frame('_int_free', { p }, () => _int_free(s, p, _haveLock));
+  if (s.traceFrames && s.outside('_int_free')) return s.frame('_int_free', { p }, () => _int_free(s, p, _haveLock));
   const size = s.chunksize(p);
-  s.explain && s.note('_int_free', { size });
+  s.traceFrames && s.note('_int_free', { size });
   // (uintptr_t) p > (uintptr_t) -size: only a size near 2^64 (or 0) can wrap past p
   const wraps = typeof size === 'number' ? size === 0 && p > 0 : p > neg(size);
   if (wraps || misaligned(p)) s.abort('free(): invalid pointer', '_int_free');
@@ -24,7 +24,7 @@ export function _int_free(s: MState, p: number, _haveLock: boolean): void {
 
   const tc = s.tcache;
   const tc_idx = csize2tidx(size);
-  s.explain && s.note('_int_free', { tc_idx });
+  s.traceFrames && s.note('_int_free', { tc_idx });
   if (tc !== 0 && tc_idx < s.rn(s.mp + MP.tcache_bins)) {
     const e = p + 16;
     if (s.isTcacheKey(e + 8)) {
@@ -57,7 +57,7 @@ export function _int_free_merge(s: MState, p: number, size: W): void {
     const idx = fastbin_index(size);
     const fb = s.fastbin(idx);
     const old = s.r64(fb);
-    s.explain && s.note('_int_free', { idx, old });
+    s.traceFrames && s.note('_int_free', { idx, old });
     if (old === p) s.abort('double free or corruption (fasttop)', '_int_free');
     s.w64(p + 16, PROTECT_PTR(p + 16, old));
     s.w64(fb, p);
@@ -74,7 +74,7 @@ export function _int_free_merge(s: MState, p: number, size: W): void {
     if (s.contiguous() && nextchunk >= add(top, s.chunksize(top))) s.abort('double free or corruption (out)', '_int_free');
     if (!s.prev_inuse(nextchunk)) s.abort('double free or corruption (!prev)', '_int_free');
     const nextsize = s.chunksize(nextchunk);
-    s.explain && s.note('_int_free', { nextchunk, nextsize });
+    s.traceFrames && s.note('_int_free', { nextchunk, nextsize });
     if (s.size_nomask(nextchunk) <= CHUNK_HDR_SZ || nextsize >= s.system_mem) s.abort('free(): invalid next size (normal)', '_int_free');
     free_perturb(s, p + 16, sub(size, CHUNK_HDR_SZ));
     const parts: string[] = [];
@@ -82,7 +82,7 @@ export function _int_free_merge(s: MState, p: number, size: W): void {
       const prevsize = s.prev_size(p);
       psize = add(psize, prevsize);
       p = addr(sub(p, prevsize));
-      s.explain && s.note('_int_free', { prevsize, p, size: psize });
+      s.traceFrames && s.note('_int_free', { prevsize, p, size: psize });
       if (s.chunksize(p) !== prevsize) s.abort('corrupted size vs. prev_size while consolidating', '_int_free');
       unlink_chunk(s, p);
       s.explain && parts.push(`backward with ${hex(p)}`);
@@ -93,7 +93,7 @@ export function _int_free_merge(s: MState, p: number, size: W): void {
       else s.clear_inuse_bit_at_offset(nextchunk, 0);
       const bck = s.unsorted;
       const fwd = addr(s.fd(bck));
-      s.explain && s.note('_int_free', { size: psize, bck, fwd });
+      s.traceFrames && s.note('_int_free', { size: psize, bck, fwd });
       if (s.bk(fwd) !== bck) s.abort('free(): corrupted unsorted chunks', '_int_free');
       s.set_fd(p, fwd);
       s.set_bk(p, bck);
@@ -106,7 +106,7 @@ export function _int_free_merge(s: MState, p: number, size: W): void {
       s.explain && s.trace.push({ fn: '_int_free', event: 'unsorted', chunk: p, bin: 'unsorted' });
     } else {
       psize = add(psize, nextsize);
-      s.explain && s.note('_int_free', { size: psize });
+      s.traceFrames && s.note('_int_free', { size: psize });
       s.set_head(p, add(psize, PREV_INUSE));
       s.top = p;
       s.explain && s.why.push(`free: ${parts.length ? `consolidated ${parts.join(', ')}; ` : ''}merged into top: top now ${hex(p)} size ${hex(psize)}`);
@@ -122,13 +122,13 @@ export function _int_free_merge(s: MState, p: number, size: W): void {
 }
 
 export function munmap_chunk(s: MState, p: number): void {
-  if (s.explain && s.outside('munmap_chunk')) return s.frame('munmap_chunk', { p }, () => munmap_chunk(s, p));
+  if (s.traceFrames && s.outside('munmap_chunk')) return s.frame('munmap_chunk', { p }, () => munmap_chunk(s, p));
   const size = s.chunksize(p);
   const prev = s.prev_size(p);
   const block = sub(p, prev);
   const total = add(prev, size);
   const mem = p + 16;
-  s.explain && s.note('munmap_chunk', { size, block, total });
+  s.traceFrames && s.note('munmap_chunk', { size, block, total });
   const low = (v: W) => (typeof v === 'number' ? v % PAGESIZE : Number(v & 4095n));
   const memOff = mem % PAGESIZE;
   if (low(block) !== 0 || low(total) !== 0 || (memOff & (memOff - 1)) !== 0) s.abort('munmap_chunk(): invalid pointer', 'munmap_chunk');
@@ -140,14 +140,14 @@ export function munmap_chunk(s: MState, p: number): void {
 }
 
 export function systrim(s: MState, pad: W): number {
-  if (s.explain && s.outside('systrim')) return s.frame('systrim', { pad }, () => systrim(s, pad));
+  if (s.traceFrames && s.outside('systrim')) return s.frame('systrim', { pad }, () => systrim(s, pad));
   const top = s.top;
   const top_size = s.chunksize(top);
   const top_area = sub(top_size, MINSIZE + 1);   // a long in C; top_size >= MINSIZE here
   if (top_area <= pad) return 0;
   const d = sub(top_area, pad);
   const extra = typeof d === 'number' ? d - (d % PAGESIZE) : d & ~4095n;
-  s.explain && s.note('systrim', { top_size, top_area, extra });
+  s.traceFrames && s.note('systrim', { top_size, top_area, extra });
   if (extra === 0) return 0;
   const current = s.sbrk(0, 'free');
   if (current === add(top, top_size)) {
@@ -168,7 +168,7 @@ export function systrim(s: MState, pad: W): number {
 }
 
 export function mtrim(s: MState, pad: W): number {
-  if (s.explain && s.outside('mtrim')) return s.frame('mtrim', { pad }, () => mtrim(s, pad));
+  if (s.traceFrames && s.outside('mtrim')) return s.frame('mtrim', { pad }, () => mtrim(s, pad));
   malloc_consolidate(s);
   const psindex = bin_index(PAGESIZE);
   let result = 0;

@@ -20,13 +20,15 @@ export function createGlibc(proc: EmulatedProcess, opts: { seed: number; version
   const reset = (): void => { s.beginCall(); if (s.why.length) s.why = []; if (s.trace.length) s.trace = []; };
   const entry = <T>(fn: () => T): T => { reset(); return fn(); };
   // an entry point that is a frame of its own on the narrated path (the others' workers are)
-  const framed = <T>(name: string, args: TraceLocals, fn: () => T): T => { reset(); return s.explain ? s.frame(name, args, fn) : fn(); };
+  const framed = <T>(name: string, args: TraceLocals, fn: () => T): T => { reset(); return s.traceFrames ? s.frame(name, args, fn) : fn(); };
   const a: Allocator & { trace: MState['trace'] } = {
     get errno() { return s.errno; },
     set errno(v: number) { s.errno = v; },
     get why() { return s.why; },
     get explain() { return s.explain; },
     set explain(v: boolean) { s.explain = v; },
+    get traceFrames() { return s.traceFrames; },
+    set traceFrames(v: boolean) { s.traceFrames = v; },
     get trace() { return s.trace; },
     malloc: (n: U64) => {
       reset();

@@ -39,7 +39,7 @@ export function tcache_get(s: MState, idx: number): number {
 }
 
 export function tcache_init(s: MState): void {
-  if (s.explain && s.outside('tcache_init')) return s.frame('tcache_init', {}, () => tcache_init(s));
+  if (s.traceFrames && s.outside('tcache_init')) return s.frame('tcache_init', {}, () => tcache_init(s));
   s.explain && s.why.push('tcache_init: the first call allocates the tcache_perthread_struct (a 0x290 chunk)');
   const victim = _int_malloc(s, 0x280);
   if (victim) {
@@ -69,7 +69,7 @@ export function unlink_chunk(s: MState, p: number): void {
 
 // ---- malloc_consolidate -----------------------------------------------------------------------
 export function malloc_consolidate(s: MState): void {
-  if (s.explain && s.outside('malloc_consolidate')) return s.frame('malloc_consolidate', {}, () => malloc_consolidate(s));
+  if (s.traceFrames && s.outside('malloc_consolidate')) return s.frame('malloc_consolidate', {}, () => malloc_consolidate(s));
   s.have_fastchunks = 0;
   s.explain && s.trace.push({ fn: 'malloc_consolidate', event: 'malloc_consolidate' });
   const unsorted = s.unsorted;
@@ -120,9 +120,9 @@ export function malloc_consolidate(s: MState): void {
 
 // ---- _int_malloc --------------------------------------------------------------------------------
 export function _int_malloc(s: MState, bytes: W): number {
-  if (s.explain && s.outside('_int_malloc')) return s.frame('_int_malloc', { bytes }, () => _int_malloc(s, bytes));
+  if (s.traceFrames && s.outside('_int_malloc')) return s.frame('_int_malloc', { bytes }, () => _int_malloc(s, bytes));
   const nb = checked_request2size(bytes);
-  s.explain && s.note('_int_malloc', { nb });
+  s.traceFrames && s.note('_int_malloc', { nb });
   if (nb === 0) { s.errno = 12; s.explain && s.why.push('request too large (> PTRDIFF_MAX): ENOMEM'); return 0; }
   const tcacheOn = s.tcache !== 0;
   const tcache_bins = s.rn(s.mp + MP.tcache_bins);
@@ -139,7 +139,7 @@ export function _int_malloc(s: MState, bytes: W): number {
       s.w64(fb, REVEAL_PTR(s, v + 16));
       if (fastbin_index(s.chunksize(v)) !== idx) s.abort('malloc(): memory corruption (fast)', '_int_malloc');
       const tc_idx = csize2tidx(nb);
-      s.explain && s.note('_int_malloc', { idx, victim: v, tc_idx });
+      s.traceFrames && s.note('_int_malloc', { idx, victim: v, tc_idx });
       s.explain && s.why.push(`fastbin ${idx} hit: chunk ${hex(v)} (0x${((idx + 2) * 16).toString(16)})`);
       if (tcacheOn && tc_idx < tcache_bins) {
         let moved = 0;
@@ -172,7 +172,7 @@ export function _int_malloc(s: MState, bytes: W): number {
       s.set_bk(bin, bck);
       s.set_fd(bck, bin);
       const tc_idx = csize2tidx(nb);
-      s.explain && s.note('_int_malloc', { idx, victim, bck, tc_idx });
+      s.traceFrames && s.note('_int_malloc', { idx, victim, bck, tc_idx });
       s.explain && s.why.push(`smallbin ${idx} hit: chunk ${hex(victim)}`);
       if (tcacheOn && tc_idx < tcache_bins) {
         let moved = 0;
@@ -218,7 +218,7 @@ export function _int_malloc(s: MState, bytes: W): number {
       const bck = addr(bckW);
       if (s.fd(bck) !== victim || s.fd(victim) !== unsorted) s.abort('malloc(): unsorted double linked list corrupted', '_int_malloc');
       if (s.prev_inuse(next)) s.abort('malloc(): invalid next->prev_inuse (unsorted)', '_int_malloc');
-      s.explain && s.note('_int_malloc', { victim, size, bck, iters });
+      s.traceFrames && s.note('_int_malloc', { victim, size, bck, iters });
 
       if (in_smallbin_range(nb) && bck === unsorted && victim === s.last_remainder && size > add(nb, MINSIZE)) {
         const remainder_size = sub(size, nb);
@@ -230,7 +230,7 @@ export function _int_malloc(s: MState, bytes: W): number {
         s.set_head(victim, add(nb, PREV_INUSE));
         s.set_head(remainder, add(remainder_size, PREV_INUSE));
         s.set_foot(remainder, remainder_size);
-        s.explain && s.note('_int_malloc', { remainder, remainder_size });
+        s.traceFrames && s.note('_int_malloc', { remainder, remainder_size });
         s.explain && s.why.push(`last_remainder split: chunk ${hex(victim)}, remainder ${hex(remainder)} (${hex(remainder_size)}) stays in unsorted`);
         s.explain && s.trace.push({ fn: '_int_malloc', event: 'unsorted', chunk: remainder, bin: 'unsorted' });
         alloc_perturb(s, victim + 16, bytes);
@@ -324,7 +324,7 @@ export function _int_malloc(s: MState, bytes: W): number {
         while ((size = s.chunksize(victim)) < nb) victim = addr(s.bk_nextsize(victim));
         if (victim !== s.bk(bin) && s.size_nomask(victim) === s.size_nomask(addr(s.fd(victim)))) victim = addr(s.fd(victim));
         const remainder_size = sub(size, nb);
-        s.explain && s.note('_int_malloc', { idx, victim, size, remainder_size });
+        s.traceFrames && s.note('_int_malloc', { idx, victim, size, remainder_size });
         unlink_chunk(s, victim);
         if (remainder_size < MINSIZE) {
           s.set_inuse_bit_at_offset(victim, size);
@@ -378,7 +378,7 @@ export function _int_malloc(s: MState, bytes: W): number {
       const size = s.chunksize(victim);
       const remainder_size = sub(size, nb);
       const binIdx = (bin - s.bin_at(1)) / 16 + 1;
-      s.explain && s.note('_int_malloc', { idx: binIdx, block, map, victim, size, remainder_size });
+      s.traceFrames && s.note('_int_malloc', { idx: binIdx, block, map, victim, size, remainder_size });
       unlink_chunk(s, victim);
       if (remainder_size < MINSIZE) {
         s.set_inuse_bit_at_offset(victim, size);
@@ -404,12 +404,12 @@ export function _int_malloc(s: MState, bytes: W): number {
     // use_top
     const victim = s.top;
     const size = s.chunksize(victim);
-    s.explain && s.note('_int_malloc', { victim, size });
+    s.traceFrames && s.note('_int_malloc', { victim, size });
     if (size > s.system_mem) s.abort('malloc(): corrupted top size', '_int_malloc');
     if (size >= add(nb, MINSIZE)) {
       const remainder_size = sub(size, nb);
       const remainder = addr(add(victim, nb));
-      s.explain && s.note('_int_malloc', { remainder, remainder_size });
+      s.traceFrames && s.note('_int_malloc', { remainder, remainder_size });
       s.top = remainder;
       s.set_head(victim, add(nb, PREV_INUSE));
       s.set_head(remainder, add(remainder_size, PREV_INUSE));
@@ -434,9 +434,9 @@ export function alloc_perturb(s: MState, p: number, n: W): void {
 
 // ---- sysmalloc ----------------------------------------------------------------------------------
 function sysmalloc_mmap(s: MState, nb: W): number {
-  if (s.explain && s.outside('sysmalloc_mmap')) return s.frame('sysmalloc_mmap', { nb }, () => sysmalloc_mmap(s, nb));
+  if (s.traceFrames && s.outside('sysmalloc_mmap')) return s.frame('sysmalloc_mmap', { nb }, () => sysmalloc_mmap(s, nb));
   const size = alignUp(add(nb, 8), PAGESIZE);
-  s.explain && s.note('sysmalloc_mmap', { size });
+  s.traceFrames && s.note('sysmalloc_mmap', { size });
   if (size <= nb) return -1;
   const mm = s.mmap(size, 'malloc');
   if (mm < 0) return -1;
@@ -455,7 +455,7 @@ function sysmalloc_mmap(s: MState, nb: W): number {
 }
 
 export function sysmalloc(s: MState, nb: W): number {
-  if (s.explain && s.outside('sysmalloc')) return s.frame('sysmalloc', { nb }, () => sysmalloc(s, nb));
+  if (s.traceFrames && s.outside('sysmalloc')) return s.frame('sysmalloc', { nb }, () => sysmalloc(s, nb));
   s.explain && s.trace.push({ fn: 'sysmalloc', event: 'sysmalloc', size: Number(nb) });
   let tried_mmap = false;
   if (nb >= s.mpGet('mmap_threshold') && s.mpInt('n_mmaps') < s.mpInt('n_mmaps_max')) {
@@ -468,7 +468,7 @@ export function sysmalloc(s: MState, nb: W): number {
   let old_size = s.chunksize(old_top);
   const old_end = addr(add(old_top, old_size));
   let brk = -1, snd_brk = -1;
-  s.explain && s.note('sysmalloc', { old_top, old_size, old_end });
+  s.traceFrames && s.note('sysmalloc', { old_top, old_size, old_end });
   const ok = (old_top === s.initial_top() && old_size === 0) ||
     (old_size >= MINSIZE && s.prev_inuse(old_top) && old_end % PAGESIZE === 0);
   if (!ok) s.abort('Fatal glibc error: malloc assertion failure in sysmalloc: (old_top == initial_top (av) && old_size == 0) || ((unsigned long) (old_size) >= MINSIZE && prev_inuse (old_top) && ((unsigned long) old_end & (pagesize - 1)) == 0)', 'sysmalloc');
@@ -478,10 +478,10 @@ export function sysmalloc(s: MState, nb: W): number {
   if (s.contiguous()) size = sub(size, old_size);
   size = alignUp(size, PAGESIZE);
   // "if (size > 0)": size is a long here
-  s.explain && s.note('sysmalloc', { size });
+  s.traceFrames && s.note('sysmalloc', { size });
   if (BigInt.asIntN(64, BigInt(size)) > 0n) {
     brk = s.sbrk(size, 'malloc');
-    s.explain && s.note('sysmalloc', { brk });
+    s.traceFrames && s.note('sysmalloc', { brk });
     if (brk >= 0) s.explain && s.why.push(`sysmalloc: brk +${hex(size)} (heap grows from ${hex(brk)})`);
   }
   if (brk < 0) {
@@ -540,7 +540,7 @@ export function sysmalloc(s: MState, nb: W): number {
   if (tsize >= add(nb, MINSIZE)) {
     const remainder_size = sub(tsize, nb);
     const remainder = addr(add(p, nb));
-    s.explain && s.note('sysmalloc', { p, remainder, remainder_size });
+    s.traceFrames && s.note('sysmalloc', { p, remainder, remainder_size });
     s.top = remainder;
     s.set_head(p, add(nb, PREV_INUSE));
     s.set_head(remainder, add(remainder_size, PREV_INUSE));

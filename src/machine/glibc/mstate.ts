@@ -58,6 +58,9 @@ export class MState {
   why: Why = [];
   // whether to narrate each call's path in `why` (formatting costs more than the allocation)
   explain = true;
+  // whether to mark, in `trace`, each function's entry and return and the values it computes
+  // (the debugger's glibc frames); only with `explain`, and only while the debugger records
+  traceFrames = false;
   trace: TraceEntry[] = [];
   errno = 0;
   // live mmapped chunks, for the views only (glibc itself keeps no such list)
@@ -203,9 +206,9 @@ export class MState {
     return r;
   }
 
-  // ---- the narrated path's frames (only while `explain` is on) ---------------------------------
+  // ---- the narrated path's frames (only while `traceFrames` is on) -----------------------------
   // A narrating function begins with
-  //   if (s.explain && s.outside('sysmalloc')) return s.frame('sysmalloc', { nb }, () => sysmalloc(s, nb));
+  //   if (s.traceFrames && s.outside('sysmalloc')) return s.frame('sysmalloc', { nb }, () => sysmalloc(s, nb));
   // so that it runs its own body inside `frame`, which brackets it with `enter` and `leave` marks
   // in `trace`. A check that aborts leaves its frames open: the stack at the abort.
   private opening: string | null = null;
@@ -219,7 +222,7 @@ export class MState {
     this.opening = fn;
     const r = body();
     this.opening = null;
-    this.trace.push({ fn, event: 'leave', why: this.why.length, ...(typeof r === 'number' || typeof r === 'bigint' ? { locals: { ret: r } } : {}) });
+    this.trace.push({ fn, event: 'leave', why: this.why.length });
     return r;
   }
   // Values a function has computed by now, for its frame's locals.

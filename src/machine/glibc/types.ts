@@ -32,9 +32,9 @@ export interface Mallinfo2 {
 // A value a glibc function held at some point of the call, under glibc's name for it.
 export type TraceLocals = Record<string, number | bigint | string>;
 
-// One entry of an explained call's trace. `enter`/`leave` bracket a glibc function (`locals`:
-// its arguments) and `locals` records values it computed; `why` is how many `why` lines had
-// been written at that moment, which places the entry between them.
+// One entry of an explained call's trace. With `traceFrames`, `enter`/`leave` bracket a glibc
+// function (`locals`: its arguments) and `locals` records values it computed; `why` is how many
+// `why` lines had been written at that moment, which places the entry between them.
 export interface TraceEntry {
   fn: string; event: string; chunk?: number; size?: number; bin?: string;
   why?: number; locals?: TraceLocals;
@@ -47,6 +47,7 @@ export interface Allocator {
   errno: number;
   why: string[];                       // the path of the last call, in words
   explain: boolean;                    // build `why` (on by default; off when nobody reads it)
+  traceFrames: boolean;                // with explain: mark glibc's frames and their locals in `trace`
   // structured events of the last call (sysmalloc, malloc_consolidate, systrim, tcache_put/get,
   // a chunk entering a bin): the debugger's allocator breakpoints; and the marks of the narrated
   // path's frames (enter, leave, locals), from which the debugger shows glibc's call stack
