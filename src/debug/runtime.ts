@@ -5,7 +5,7 @@ import type { Diagnostic } from '../lang/ast';
 import type { MachineConfig } from '../machine/config';
 import type { RunEvent } from '../machine/interp/events';
 import type { Frame, Ins } from '../machine/interp/frame';
-import type { InterpSnapshot } from '../machine/interp/interpreter';
+import type { InterpSnapshot, StopReason } from '../machine/interp/interpreter';
 import { loadScenario, type Scenario } from '../machine/scenario';
 import { filterOf, leaks } from './exceptions';
 import { Breakpoints, type Stop } from './breakpoints';
@@ -28,7 +28,13 @@ export interface RuntimeListener {
 
 type StopAt = { kind: StopKind; text?: string; description?: string; ids?: number[] };
 
-const CHUNK = 100_000;   // steps between chances to hear a pause request (and between snapshots)
+const CHUNK = 100_000;   // steps between chances to hear a pause request
+// Step back replays from the nearest snapshot before its target: one every SPACING steps keeps
+// that replay short. A snapshot compares every frame in use with the one before (phys.ts), so
+// a large memory spaces them further apart; past MAX_SNAPSHOTS the older half thins out.
+const SPACING = 10_000;
+const STEPS_PER_FRAME = 16;
+const MAX_SNAPSHOTS = 256;
 
 export class HeapStepRuntime {
   scenario: Scenario | null = null;
@@ -56,14 +62,33 @@ export class HeapStepRuntime {
     return null;
   }
 
-  // Snapshots taken at stops and every CHUNK steps: stepping back restores the nearest one
+  // Snapshots taken at stops and while running: stepping back restores the nearest one
   // before the target and replays forward (the machine is deterministic), with events muted.
   private snapshots: InterpSnapshot[] = [];
   private replaying = false;
   private remember(): void {
     const it = this.scenario!.interp;
     const last = this.snapshots[this.snapshots.length - 1];
-    if (!last || last.steps < it.steps) this.snapshots.push(it.snapshot());
+    if (last && last.steps >= it.steps) return;
+    this.snapshots.push(it.snapshot());
+    if (this.snapshots.length > MAX_SNAPSHOTS) {
+      const half = this.snapshots.length >> 1;
+      this.snapshots = this.snapshots.filter((_, i) => i === 0 || i >= half || i % 2 === 0);
+    }
+  }
+  // Runs up to n steps with a snapshot every spacing steps.
+  private runRemembering(n: number): StopReason {
+    const sc = this.scenario!, it = sc.interp;
+    const end = it.steps + n;
+    const c = sc.proc.counters();
+    const spacing = Math.max(SPACING, (c.totalFrames - c.freeFrames) * STEPS_PER_FRAME);
+    for (;;) {
+      const last = this.snapshots[this.snapshots.length - 1]?.steps ?? 0;
+      const r = it.run(Math.max(1, Math.min(end, last + spacing) - it.steps));
+      if (r !== 'limit') return r;
+      if (it.steps >= last + spacing) this.remember();
+      if (it.steps >= end) return r;
+    }
   }
   private replayTo(target: number): void {
     this.glibcPath.leave();
@@ -196,7 +221,7 @@ export class HeapStepRuntime {
     const chunk = (): void => {
       if (this.terminated) { this.running = false; return; }
       let reason;
-      try { reason = it.run(CHUNK); } catch (e) { reason = 'exited' as const; this.listener.output(`internal error: ${(e as Error).message}\n`, 'stderr'); }
+      try { reason = this.runRemembering(CHUNK); } catch (e) { reason = 'exited' as const; this.listener.output(`internal error: ${(e as Error).message}\n`, 'stderr'); }
       if (reason === 'limit') {
         this.remember();
         if (this.paused) { this.running = false; this.listener.stopped('pause'); return; }

@@ -55,10 +55,69 @@ export class PhysicalMemory {
     return n;
   }
 
+  // ---- copies for stepping back ------------------------------------------------------------
+  // A copy keeps each frame as a read-only 4 KiB block, and a frame whose bytes are the same as
+  // in the copy before it shares that copy's block: a snapshot costs what changed since the
+  // last one, not the whole memory. Changes are found by comparing bytes, so no write path
+  // (MMU, kernel, debugger) has to report them. clone() of live memory makes such a copy;
+  // clone() of a copy makes live memory again (which remembers the copy as its base).
+  private frozen: Int32Array[] | null = null;
+  private base: Int32Array[] | null = null;
+  private words: Int32Array[] = [];
+
+  get isCopy(): boolean { return this.frozen !== null; }
+
   clone(): PhysicalMemory {
+    return this.frozen ? this.thaw() : this.freeze();
+  }
+
+  private wordsOf(c: number): Int32Array {
+    const w = this.words[c];
+    if (w && w.buffer === this.chunks[c].buffer) return w;
+    return (this.words[c] = new Int32Array(this.chunks[c].buffer));
+  }
+
+  private freeze(): PhysicalMemory {
+    const base = this.base;
+    const frames: Int32Array[] = new Array(this.next);
+    const changed: number[] = [];
+    for (let f = 0; f < this.next; f++) {
+      const live = this.wordsOf(f >>> 8), o = (f & 255) << 10;
+      const old = base?.[f];
+      if (old && sameWords(old, live, o)) frames[f] = old;
+      else changed.push(f);
+    }
+    // one block per frame, so that a block goes away with the last copy that holds it
+    for (const f of changed) {
+      const o = (f & 255) << 10;
+      frames[f] = this.wordsOf(f >>> 8).slice(o, o + 1024);
+    }
+    this.base = frames;
+    const copy = new PhysicalMemory(this.totalFrames);
+    copy.frozen = frames;
+    copy.next = this.next; copy.freeList.push(...this.freeList); copy.used = this.used;
+    return copy;
+  }
+
+  private thaw(): PhysicalMemory {
+    const frames = this.frozen!;
     const p = new PhysicalMemory(this.totalFrames);
-    this.chunks.forEach((c, i) => { if (c) { const b = c.slice(); p.chunks[i] = b; p.views[i] = new DataView(b.buffer); } });
+    for (let f = 0; f < frames.length; f++) {
+      const c = f >>> 8;
+      if (!p.chunks[c]) {
+        const buf = new ArrayBuffer(Math.min(FRAMES_PER_CHUNK, this.totalFrames - c * FRAMES_PER_CHUNK) << FRAME_SHIFT);
+        p.chunks[c] = new Uint8Array(buf);
+        p.views[c] = new DataView(buf);
+      }
+      p.wordsOf(c).set(frames[f], (f & 255) << 10);
+    }
+    p.base = frames;
     p.next = this.next; p.freeList.push(...this.freeList); p.used = this.used;
     return p;
   }
+}
+
+function sameWords(a: Int32Array, live: Int32Array, o: number): boolean {
+  for (let i = 0; i < 1024; i++) if (a[i] !== live[o + i]) return false;
+  return true;
 }
