@@ -68,7 +68,8 @@ function readTheme(): void {
     const sw = el('span', { cls: 'swatch' });
     sw.style.background = colours[k];
     return el('span', {}, sw, name);
-  }), (() => { const sw = el('span', { cls: 'swatch' }); sw.style.outline = `2px solid ${changedColour}`; return el('span', {}, sw, 'changed since the last stop'); })());
+  }), (() => { const sw = el('span', { cls: 'swatch' }); sw.style.background = headerColour; sw.style.opacity = '0.6'; return el('span', {}, sw, 'header (prev_size, size)'); })(),
+  (() => { const sw = el('span', { cls: 'swatch' }); sw.style.outline = `2px solid ${changedColour}`; return el('span', {}, sw, 'changed since the last stop'); })());
 }
 
 function resize(): void {
@@ -243,6 +244,13 @@ canvas.addEventListener('pointermove', (e) => {
   clampScroll(); draw();
 });
 canvas.addEventListener('pointerup', () => { drag = null; remember(); });
+// the chunk under the pointer as a tooltip, read from the same hit test as a click
+canvas.addEventListener('mousemove', (e) => {
+  if (e.buttons) return;
+  const r = canvas.getBoundingClientRect();
+  const c = all[hit(e.clientX - r.left, e.clientY - r.top)];
+  canvas.title = c ? describe(c) : '';
+});
 canvas.addEventListener('keydown', (e) => {
   const page = Math.max(1, geo.height - geo.laneH - 2 * pitch(geo));
   const handled = (() => {
