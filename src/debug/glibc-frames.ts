@@ -45,3 +45,12 @@ export function glibcVariables(path: GlibcPath, ref: number): DebugProtocol.Vari
   if (!f) return [];
   return f.locals.map(([name, value]) => ({ name, value, variablesReference: 0 }));
 }
+
+// A glibc frame's local by name (hovers and watches over the listing); null for anything else,
+// which the scenario's evaluation answers.
+export function glibcEvaluate(path: GlibcPath, frameId: number | undefined, expression: string): DebugProtocol.EvaluateResponse['body'] | null {
+  if (frameId === undefined || !isGlibcFrame(frameId)) return null;
+  const f = path.current?.stop.frames[frameId - GLIBC_FRAME];
+  const hit = f?.locals.find(([name]) => name === expression.trim());
+  return hit ? { result: hit[1], variablesReference: 0 } : null;
+}

@@ -11,7 +11,7 @@ import { launchOverrides, type LaunchArgs } from './launch-args';
 import { stackTrace } from './stack';
 import { GeneratedSources } from './generated-source';
 import { requestProblem } from './request-check';
-import { glibcScopes, glibcVariables, isGlibcFrame, isGlibcVariables } from './glibc-frames';
+import { glibcEvaluate, glibcScopes, glibcVariables, isGlibcFrame, isGlibcVariables } from './glibc-frames';
 import { scopes, variables, VariableStore } from './variables';
 import { evaluate } from './evaluate';
 import { ConsoleContext } from './console/context';
@@ -185,7 +185,7 @@ export class HeapStepSession extends LoggingDebugSession {
   }
 
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
-    this.guard(response, () => { response.body = evaluate(this.console, args); this.sendResponse(response); });
+    this.guard(response, () => { response.body = glibcEvaluate(this.runtime.glibcPath, args.frameId, args.expression) ?? evaluate(this.console, args); this.sendResponse(response); });
   }
   protected override completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): void {
     this.guard(response, () => { response.body = { targets: completions(this.console, args) }; this.sendResponse(response); });

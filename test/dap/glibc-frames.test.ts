@@ -65,6 +65,9 @@ describe('glibc frames: stepping into malloc and free', function () {
     assert.deepEqual(seen, ['sysmalloc', '_int_malloc', 'tcache_init', 'malloc', 'main']);
     const sys = (await stack())[0];
     assert.equal((await locals(sys.id)).nb, '0x290');
+    // a hover over the listing: the frame's own local first, the scenario's variables after
+    assert.equal((await dc.evaluateRequest({ expression: 'nb', frameId: sys.id, context: 'hover' })).body.result, '0x290');
+    assert.match((await dc.evaluateRequest({ expression: 'p', frameId: sys.id, context: 'hover' })).body.result, /^0x/);
     // a caller sits at its call: the line where the callee's listing opens
     const callers = await stack();
     assert.ok(callers[1].line <= callers[0].line);
