@@ -191,9 +191,18 @@ describe('e2e: VS Code (code-server) with the packaged extension', function () {
         console.log('    pending: the extension contributes no heap map command or view yet');
         this.skip();
       }
-      // The webview's page sits two iframes deep; its summary line says which step it drew.
+      // The webview's page sits two iframes deep; its summary line says what it drew. Back
+      // before the first malloc there is no heap yet; one step over and the view must follow.
       const frame = await webviewFrame(page, 'canvas[aria-roledescription="heap map"]');
-      await frame.locator('main p.sr-only', { hasText: /Step \d+: \d+ allocated/ }).waitFor({ timeout: 30_000 });
+      const summary = frame.locator('main p.sr-only');
+      await summary.filter({ hasText: /^Step \d+: 0 allocated/ }).waitFor({ timeout: 30_000 });
+      await page.locator('.debug-toolbar .action-label.codicon-debug-step-over').click();
+      await waitForStopLine(page, MALLOC_LINE + 1);
+      await summary.filter({ hasText: /^Step \d+: [1-9]\d* allocated/ }).waitFor({ timeout: 30_000 });
+      assert.match(await summary.textContent() ?? '', /heap 132(\.0)? KiB/);   // brk grew by 0x21000
+      // Forward again after a step back: the Variables view must follow as the heap map did.
+      await page.waitForFunction(() => [...document.querySelectorAll('.debug-variables .monaco-list-row')]
+        .some((r) => /^\s*p\s*[:=].*→ chunk 0x20\b/.test(r.textContent ?? '')), null, { timeout: 30_000 });
       await screenshot(page, 'heap-map');
     });
 
