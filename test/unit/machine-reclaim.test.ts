@@ -263,6 +263,22 @@ describe('machine: files, page cache and reclaim', () => {
     assert.equal(p.vmEvent('Cached'), 4);        // the 8 bytes of 'new' only
   });
 
+  it('mremap moves a file mapping: the private copies move, the file pages come back from the cache', () => {
+    const p = proc({ files: [{ name: 'm', size: 4 * PAGE }] });
+    const fd = p.sys.open('m', O_RDWR, 0);
+    const a = p.sys.mmap(0, 2 * PAGE, RW, PRIVATE, fd, 2 * PAGE);   // pages 2 and 3 of the file
+    p.mem.read8(a);
+    p.mem.write8(a + PAGE, 0x21);
+    const dest = p.sys.mmap(0, 8 * PAGE, RW, ANON, -1, 0);
+    assert.equal(p.sys.mremap(a, 2 * PAGE, 4 * PAGE, 3, dest), dest);   // MREMAP_MAYMOVE | MREMAP_FIXED
+    const maj = p.counters().majflt;
+    // file offset 8192 (page 2) holds 0x41 + (8192 + 2) % 26 = 0x41 + 4 (8194 = 26 * 315 + 4)
+    assert.equal(p.mem.read8(dest), 0x45);
+    assert.equal(p.mem.read8(dest + PAGE), 0x21);                      // the private copy moved
+    assert.equal(p.counters().majflt, maj);                            // page 2 was still cached
+    assert.equal(p.vmas().find((x) => x.vm_start === dest)!.pgoff, 2 * PAGE);
+  });
+
   it('snapshot and restore bring back the page cache, the disk and the descriptors', () => {
     const p = proc({ ram: 16 * MiB, files: [{ name: 'f', size: PAGE }] });
     const fd = p.sys.open('f', O_RDWR, 0);

@@ -160,7 +160,6 @@ export function makeSyscalls(mm: Mm): Syscalls {
       if (old % PAGE || !Number.isFinite(nl) || nl === 0 || flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)) return -EINVAL;
       const v = mm.vmas.find(old);
       if (!v || old + ol > v.vm_end) return -14;   // EFAULT
-      if (v.file) return -EINVAL;                  // moving file ptes is not emulated
       if (nl <= ol) { if (nl < ol) unmap(old + nl, old + ol); return old; }
       const next = mm.vmas.findNext(old + ol);
       const room = !next || next.vm_start >= old + nl;
@@ -180,10 +179,13 @@ export function makeSyscalls(mm: Mm): Syscalls {
       const swapped: [number, number][] = [];
       for (const [vpn, s] of mm.swapped) if (vpn * PAGE >= old && vpn * PAGE < old + ol) swapped.push([vpn, s]);
       const proto = { ...v };
-      for (const [vpn] of moved) { mm.resident.delete(vpn); mm.mmu.setPte(vpn * PAGE, { lo: 0, hi: 0 }); }
+      for (const [vpn] of moved) { mm.resident.delete(vpn); mm.activeAnon.delete(vpn); mm.mmu.setPte(vpn * PAGE, { lo: 0, hi: 0 }); }
       for (const [vpn] of swapped) mm.swapped.delete(vpn);
+      // file ptes are dropped rather than moved: the pages stay cached, and a touch at the new
+      // address maps them again with a minor fault
+      if (v.file) mm.zap(old, old + ol);
       for (const r of mm.vmas.remove(old, old + ol)) if (r.accounted) mm.committed -= r.vm_end - r.vm_start;
-      const nv: Vma = { ...proto, vm_start: dest, vm_end: dest + nl, pgoff: 0 };
+      const nv: Vma = { ...proto, vm_start: dest, vm_end: dest + nl, pgoff: v.file ? proto.pgoff + (old - proto.vm_start) : 0 };
       if (nv.accounted) mm.committed += nl;
       mm.vmas.insert(nv);
       const area = mm.vmas.find(dest)!;
