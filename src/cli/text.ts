@@ -7,7 +7,7 @@ import type { Scenario } from '../machine/scenario';
 const kib = (n: number): string => (n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(1)} MiB` : `${(n / 1024).toFixed(0)} KiB`);
 
 export class TextPrinter {
-  private faults: { line: number; minor: number; major: number; first: number; last: number } | null = null;
+  private faults: { line: number; minor: number; major: number; first: number; last: number; cow: number; file?: string } | null = null;
   // consecutive per-page reclaim events of one kind, printed as one line
   private pages: { line: number; action: string; by: string; n: number; first: string; last: string } | null = null;
   private buf: string[] = [];
@@ -40,14 +40,17 @@ export class TextPrinter {
     this.faults = null;
     const kinds = [f.minor ? `${f.minor} minor` : '', f.major ? `${f.major} major` : ''].filter(Boolean).join(', ');
     const range = f.first === f.last ? hex(f.first) : `${hex(f.first)} .. ${hex(f.last)}`;
-    this.say(`${pad(f.line)}   page fault${f.minor + f.major > 1 ? 's' : ''}: ${kinds} (${range})`);
+    const note = [f.file ? `file ${f.file}` : '', f.cow ? `${f.cow} copy-on-write` : ''].filter(Boolean).join(', ');
+    this.say(`${pad(f.line)}   page fault${f.minor + f.major > 1 ? 's' : ''}: ${kinds} (${range})${note ? ` [${note}]` : ''}`);
   }
 
   event(e: RunEvent): void {
     if (e.event === 'fault') {
       const line = e.line ?? 0;
       if (this.faults && this.faults.line !== line) this.flushFaults();
-      if (!this.faults) this.faults = { line, minor: 0, major: 0, first: e.page, last: e.page };
+      if (this.faults && e.file !== this.faults.file) this.flushFaults();
+      if (!this.faults) this.faults = { line, minor: 0, major: 0, first: e.page, last: e.page, cow: 0, file: e.file };
+      if (e.cow) this.faults.cow++;
       if (e.kind === 'minor') this.faults.minor++; else this.faults.major++;
       this.faults.last = e.page;
       return;
