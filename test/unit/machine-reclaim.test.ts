@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import { DEFAULT_CONFIG, type MachineConfig } from '../../src/machine/config';
 import { computeLayout } from '../../src/machine/kernel/layout';
 import { createProcess } from '../../src/machine/kernel/process';
-import { getScanCount } from '../../src/machine/kernel/vmscan';
+import { dirtyBackgroundThresh, getScanCount } from '../../src/machine/kernel/vmscan';
 import { watermarks } from '../../src/machine/kernel/vmstat';
 import { MachineSignal } from '../../src/machine/signals';
 import { loadScenario } from '../../src/machine/scenario';
@@ -172,6 +172,30 @@ describe('machine: files, page cache and reclaim', () => {
     p.sys.lseek(fd, 0, 0);
     assert.equal(p.sys.read(fd, again, PAGE), PAGE);
     assert.equal(p.mem.read8(again + 100), 0x78);
+  });
+
+  it('the flusher: dirty pages older than dirty_expire go at its 5 s wake-ups; above the background threshold at once', () => {
+    const p = proc({ ram: 16 * MiB, files: [{ name: 'w', size: 0 }] });
+    let now = 0, due = Infinity;
+    p.attachClock(() => now, (at) => { due = Math.min(due, at); });
+    const fd = p.sys.open('w', O_RDWR, 0);
+    const buf = p.sys.mmap(0, 512 * PAGE, RW, ANON, -1, 0);
+    p.sys.write(fd, buf, 4 * PAGE);               // 4 dirty pages at step 0: the timer starts
+    assert.equal(due, 5000);                      // dirty_writeback_centisecs 500, 1 ms a step
+    const runs: number[] = [];
+    while (v(p, 'nr_written') === 0) { now = due; due = Infinity; runs.push(now); p.background(); }
+    // at 5000..25000 the pages are younger than dirty_expire (30000 steps); at 30000 they go
+    assert.deepEqual(runs, [5000, 10000, 15000, 20000, 25000, 30000]);
+    assert.equal(v(p, 'nr_written'), 4);
+    assert.equal(due, Infinity);                  // nothing dirty: the timer stops
+    // 500 pages at once pass dirty_background_ratio (10% of free + cache): the flusher is due
+    // at once and writes the oldest until the dirty count is back at the threshold
+    now = 40000;
+    p.sys.write(fd, buf, 500 * PAGE);
+    assert.equal(due, 40000);
+    now = due; due = Infinity; p.background();
+    assert.equal(v(p, 'nr_written') - 4, 500 - dirtyBackgroundThresh(p.mm));
+    assert.equal(v(p, 'Dirty'), dirtyBackgroundThresh(p.mm) * 4);
   });
 
   it('get_scan_count: swap, swappiness and cache_trim_mode decide what is scanned', () => {
