@@ -65,12 +65,13 @@ export class Mm {
     this.phys = new PhysicalMemory(Math.floor(config.ram / PAGE));
     this.swapSlots = Math.floor(config.swap / PAGE);
     this.wmark = watermarks(this.phys.totalFrames);
-    this.swappiness = config.swappiness;
-    this.fs = new FileSystem(config.files);
+    // configurations written before files and hogs existed leave them out
+    this.swappiness = config.swappiness ?? 60;
+    this.fs = new FileSystem(config.files ?? []);
     this.mmu = new Mmu(this.phys, config.arch, (va, w) => this.handleFault(va, w), () => this.allocTableFrame());
     this.mmu.init();
     // the hogs start first and take what they ask for, leaving at least the min reserve
-    config.hogs.forEach((bytes, i) => {
+    (config.hogs ?? []).forEach((bytes, i) => {
       const frames: number[] = [];
       const n = Math.min(Math.floor(bytes / PAGE), this.phys.freeFrames - this.wmark.min);
       for (let k = 0; k < n; k++) frames.push(this.phys.alloc());
