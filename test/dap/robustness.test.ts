@@ -85,16 +85,16 @@ describe('robustness: every request answers', function () {
   });
 
   describe('a program that never ends', () => {
-    it('pauses within a second of the request, then steps, then terminates', async () => {
+    it('pauses promptly (a hang guard, not a speed test: within 5 s even on a loaded machine), then steps, then terminates', async () => {
       await Promise.all([
         dc.waitForEvent('initialized').then(() => dc.configurationDoneRequest()),
         dc.launch({ program: FOREVER }),
       ]);
       await new Promise((r) => setTimeout(r, 300));
       const t0 = Date.now();
-      const [, stopped] = await Promise.all([dc.pauseRequest({ threadId: 1 }), dc.waitForEvent('stopped', 1000)]);
+      const [, stopped] = await Promise.all([dc.pauseRequest({ threadId: 1 }), dc.waitForEvent('stopped', 5000)]);
       assert.equal(stopped.body.reason, 'pause');
-      assert.ok(Date.now() - t0 < 1000, `paused after ${Date.now() - t0} ms`);
+      assert.ok(Date.now() - t0 < 5000, `paused after ${Date.now() - t0} ms`);
       const st = await dc.stackTraceRequest({ threadId: 1 });
       assert.equal(st.body.stackFrames[0].name, 'main');
       await Promise.all([dc.nextRequest({ threadId: 1 }), dc.waitForEvent('stopped')]);
