@@ -3,7 +3,7 @@
 // it. Everything it starts is stopped by process group, also when a test fails or the run is
 // interrupted.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -12,6 +12,15 @@ import { chromium, type BrowserContext } from 'playwright-core';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const RESULTS = join(ROOT, 'test-results', 'e2e');
+
+// Each e2e file empties test-results/e2e/ before it starts, but only the first one in a mocha
+// run may, or the later file deletes the earlier one's screenshots and logs.
+let resultsFresh = false;
+export function freshResults(): void {
+  if (!resultsFresh) rmSync(RESULTS, { recursive: true, force: true });
+  resultsFresh = true;
+  mkdirSync(RESULTS, { recursive: true });
+}
 
 export interface E2EEnv { node24: string; codeServer: string; chromium: string; codeServerVersion: string }
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Frame, Page } from 'playwright-core';
 import Mocha from 'mocha';
 import type { HostResult } from '../extension/index';
-import { CodeServer, RESULTS, ROOT, bundleExtensionTests, launchBrowser, packageExtension, setUpMachine } from './code-server';
+import { CodeServer, RESULTS, ROOT, bundleExtensionTests, freshResults, launchBrowser, packageExtension, setUpMachine } from './code-server';
 
 const SCENARIO = 'default.heap';
 const scenarioLines = readFileSync(join(ROOT, 'examples', SCENARIO), 'utf8').split('\n');
@@ -85,8 +85,7 @@ describe('e2e: VS Code (code-server) with the packaged extension', function () {
       console.log(`    pending: ${reason}`);
       this.skip();
     }
-    rmSync(RESULTS, { recursive: true, force: true });
-    mkdirSync(RESULTS, { recursive: true });
+    freshResults();
     const vsix = packageExtension();
     bundleExtensionTests();
     cs = new CodeServer(env!);

@@ -1,0 +1,305 @@
+/// <reference lib="dom" />   // the waitForFunction callbacks run in the browser
+/// <reference lib="dom.iterable" />
+// The README's tour pictures, taken in a real VS Code (code-server) with the packaged
+// extension: a session stopped in examples/tcache-and-fastbins.heap right after its frees
+// (seven chunks in tcache, the eighth in a fastbin), each HeapStep view and the Variables view
+// shot after checking that it shows that state. The PNGs go to test-results/e2e/screenshots/;
+// with HEAPSTEP_UPDATE_SCREENSHOTS=1 (`npm run screenshots`) also to docs/images/.
+import * as assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Frame, Locator, Page } from 'playwright-core';
+import { CodeServer, RESULTS, ROOT, freshResults, launchBrowser, packageExtension, setUpMachine } from './code-server';
+
+const SCENARIO = 'tcache-and-fastbins.heap';
+const lines = readFileSync(join(ROOT, 'examples', SCENARIO), 'utf8').split('\n');
+const lineOf = (re: RegExp): number => lines.findIndex((l) => re.test(l)) + 1;   // 1-based, as the editor shows it
+// Stops before the mallocs, before the frees and after them: three points on the timeline,
+// the last with free bytes up and RSS where it was.
+const MALLOCS = lineOf(/for .*malloc\(0x28\)/);
+const FREES = lineOf(/for .*free\(p\[i\]\)/);
+const AFTER_FREES = lineOf(/^bins\(\);/);
+
+const SHOTS = join(RESULTS, 'screenshots');
+const DOCS = join(ROOT, 'docs', 'images');
+const UPDATE = process.env.HEAPSTEP_UPDATE_SCREENSHOTS === '1';
+const MAX_BYTES = 300 * 1024;
+
+// `view`: the webview shown in `target`; the picture then ends below what it drew rather than
+// at the bottom of an empty pane.
+async function shoot(target: Locator, name: string, view?: Frame): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  const file = join(SHOTS, `${name}.png`);
+  const box = (await target.boundingBox())!;
+  if (view) {
+    const top = (await (await view.frameElement()).boundingBox())!.y;
+    const drawn = await view.evaluate(() => document.querySelector('main')!.getBoundingClientRect().bottom + 12);
+    box.height = Math.min(box.height, Math.ceil(top - box.y + drawn));
+  }
+  await target.page().screenshot({ path: file, clip: box, animations: 'disabled' });
+  const size = statSync(file).size;
+  assert.ok(size < MAX_BYTES, `${name}.png is ${size} bytes; a README picture should stay under ${MAX_BYTES}`);
+  if (UPDATE) { mkdirSync(DOCS, { recursive: true }); copyFileSync(file, join(DOCS, `${name}.png`)); }
+}
+
+async function waitForStopLine(page: Page, line: number): Promise<void> {
+  await page.waitForFunction((want) => {
+    const el = document.querySelector('.debug-call-stack .monaco-list-row .stack-frame .line-number');
+    return el !== null && Number(el.textContent?.split(':')[0]) === want;
+  }, line, { timeout: 60_000 });
+}
+
+async function goToLine(page: Page, line: number): Promise<void> {
+  await page.keyboard.press('Control+G');
+  await page.locator('.quick-input-widget .quick-input-box input').fill(`:${line}`);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((want) => new RegExp(`Ln ${want},`).test(document.querySelector('#status\\.editor\\.selection')?.textContent ?? ''), line);
+}
+
+// Quick open's `view ` prefix focuses a view by name, expanding it if it was collapsed.
+async function openView(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget .quick-input-box input').fill(`view ${name}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+// The pane of a HeapStep view (header and body); its webview is drawn over the body.
+// Collapsed panes of the horizontal panel hide their titles, so match the title's text, not
+// what is rendered.
+const pane = (page: Page, name: string): Locator =>
+  page.locator('.part.panel .pane').filter({ has: page.locator('.pane-header h3.title', { hasText: new RegExp(`^${name}$`, 'i') }) });
+
+// Only the one view open: the others shrink to narrow strips and it gets the panel's width.
+async function expandOnly(page: Page, name: string): Promise<void> {
+  const headers = page.locator('.part.panel .pane > .pane-header');
+  for (let i = 0; i < await headers.count(); i++) {
+    const h = headers.nth(i);
+    const mine = new RegExp(`^${name}$`, 'i').test((await h.locator('h3.title').textContent())?.trim() ?? '');
+    if ((await h.getAttribute('aria-expanded') === 'true') !== mine) await h.click();
+  }
+  await page.waitForFunction((n) => [...document.querySelectorAll('.part.panel .pane > .pane-header')]
+    .every((h) => (h.getAttribute('aria-expanded') === 'true') === new RegExp(`^${n}$`, 'i').test(h.querySelector('h3.title')?.textContent?.trim() ?? '')), name);
+}
+
+// Webviews are cross-origin iframes: the one whose page has `selector`, rechecked as frames load.
+async function webviewFrame(page: Page, selector: string, timeout = 30_000): Promise<Frame> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    for (const f of page.frames()) {
+      if (await f.locator(selector).count().catch(() => 0)) return f;
+    }
+    if (Date.now() > deadline) throw new Error(`no webview shows ${selector} within ${timeout / 1000} s`);
+    await Promise.race([
+      page.waitForEvent('frameattached', { timeout: 1000 }).catch(() => {}),
+      page.waitForEvent('framenavigated', { timeout: 1000 }).catch(() => {}),
+    ]);
+  }
+}
+
+// p[7], the eighth free, did not fit in tcache; it is the 9th chunk after the
+// tcache_perthread_struct and p[0..6]. Selected from the keyboard, as a click would open its memory.
+async function selectFastbinChunk(page: Page, frame: Frame): Promise<void> {
+  await frame.locator('canvas').focus();
+  await page.keyboard.press('Home');
+  for (let i = 0; i < 8; i++) await page.keyboard.press('ArrowRight');
+  await frame.locator('.details').filter({ hasText: /free, in fastbin bin/ }).waitFor();
+}
+
+// What a view's page published about its last drawing (media/common.ts's test hook).
+async function hookOf<T>(frame: Frame, key: string, ok: (v: T) => boolean): Promise<T> {
+  const h = await frame.waitForFunction((k) => (window as unknown as { __heapstep: Record<string, unknown> }).__heapstep?.[k], key);
+  let v = await h.jsonValue() as T;
+  while (!ok(v)) {
+    await frame.waitForFunction(([k, before]) => JSON.stringify((window as unknown as { __heapstep: Record<string, unknown> }).__heapstep?.[k]) !== before, [key, JSON.stringify(v)] as const);
+    v = await frame.evaluate((k) => (window as unknown as { __heapstep: Record<string, unknown> }).__heapstep[k], key) as T;
+  }
+  return v;
+}
+
+describe('e2e: screenshots of the HeapStep views for the README', function () {
+  this.timeout(120_000);
+  let cs: CodeServer | undefined;
+  let browser: BrowserContext | undefined;
+  let page: Page;
+
+  before(async function () {
+    this.timeout(900_000);   // a new machine installs Chromium, Node 24 and code-server first
+    const { env, reason } = setUpMachine();
+    if (!env) {
+      console.log(`    pending: ${reason}`);
+      this.skip();
+    }
+    freshResults();
+    rmSync(SHOTS, { recursive: true, force: true });
+    const vsix = packageExtension();
+    cs = new CodeServer(env!);
+    cs.install(vsix);
+    await cs.start();
+    browser = await launchBrowser(join(cs.run, 'chromium'));
+    page = await browser.newPage();
+    page.setDefaultTimeout(60_000);   // two cores shared with other test suites
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(cs.url(cs.workspace('ws')));
+    await page.locator('.monaco-workbench .explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+  });
+
+  after(async () => {
+    try { await browser?.close(); } catch { /* the browser may already be gone */ }
+    cs?.stop();
+    if (cs && !process.env.HEAPSTEP_E2E_KEEP) {
+      try { rmSync(cs.run, { recursive: true, force: true, maxRetries: 3 }); } catch { /* the killed server's last writes */ }
+    }
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && page && !page.isClosed()) {
+      mkdirSync(SHOTS, { recursive: true });
+      await page.screenshot({ path: join(SHOTS, `failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`) });
+    }
+  });
+
+  it(`stops in ${SCENARIO} before the mallocs, before the frees and after them`, async () => {
+    assert.ok(MALLOCS > 0 && FREES > MALLOCS && AFTER_FREES > FREES, `examples/${SCENARIO} no longer has the lines this test stops at`);
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget .quick-input-box input').fill(SCENARIO);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: SCENARIO }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.monaco-editor .view-lines', { hasText: 'malloc' }).first().waitFor();
+    for (const line of [MALLOCS, FREES, AFTER_FREES]) {
+      await goToLine(page, line);
+      await page.keyboard.press('F9');
+    }
+    await page.waitForFunction(() => document.querySelectorAll('.monaco-editor .codicon-debug-breakpoint').length >= 3);
+    await page.keyboard.press('F5');
+    await waitForStopLine(page, MALLOCS);
+    // Each loop stops once per iteration: its breakpoint goes once it has been hit.
+    for (const [line, next] of [[MALLOCS, FREES], [FREES, AFTER_FREES]]) {
+      await goToLine(page, line);
+      await page.keyboard.press('F9');
+      await page.keyboard.press('F5');
+      await waitForStopLine(page, next);
+    }
+    await page.locator('.part.panel [aria-label^="Maximize Panel"]').click();
+    await page.locator('.part.panel [aria-label^="Restore Panel"]').waitFor();
+  });
+
+  it('heap map: every chunk drawn, the fastbin chunk selected', async () => {
+    await openView(page, 'Heap map');
+    await expandOnly(page, 'Heap map');
+    const frame = await webviewFrame(page, 'canvas[aria-roledescription="heap map"]');
+    await frame.locator('main p.sr-only').filter({ hasText: /: 2 allocated, 8 free in bins/ }).waitFor();
+    const drawn = await hookOf<{ drawnChunks: number; total: number }>(frame, 'heapmap', (v) => v.drawnChunks > 0);
+    // the tcache_perthread_struct, p[0..8] and top
+    assert.equal(drawn.total, 11);
+    assert.equal(drawn.drawnChunks, 11, 'fitted, the whole heap is in view');
+    await selectFastbinChunk(page, frame);
+    await shoot(pane(page, 'Heap map'), 'heap-map');
+  });
+
+  it('bins: tcache 0x30 full at 7/7, one chunk in fastbin 0x30', async () => {
+    await expandOnly(page, 'Bins');
+    const frame = await webviewFrame(page, 'main[aria-label="Bins"]');
+    const tcache = frame.locator('ul.bin[aria-label*="7 of the limit"]');
+    await tcache.waitFor();
+    assert.match(await tcache.locator('.bin-label').innerText(), /0x30.*\[7\/7\]/);
+    assert.equal(await tcache.locator('.node').count(), 7);
+    const fast = frame.locator('section', { has: frame.locator('h2', { hasText: /^fastbins/ }) }).locator('ul.bin');
+    assert.equal(await fast.count(), 1);
+    assert.equal(await fast.locator('.node').count(), 1);
+    await shoot(pane(page, 'Bins'), 'bins', frame);
+  });
+
+  it('address space: the mappings, with the 132 KiB heap', async () => {
+    await expandOnly(page, 'Address space');
+    const frame = await webviewFrame(page, 'main[aria-label="Address space"]');
+    const v = await hookOf<{ mappings: number }>(frame, 'addrspace', (x) => x.mappings > 0);
+    assert.ok(v.mappings >= 5, `only ${v.mappings} mappings drawn`);
+    await frame.locator('button.vma', { hasText: /\[heap\] · 132(\.0)? KiB/ }).waitFor();
+    // The column is 640 px from the stack down to the program: a taller window shows it whole.
+    await page.setViewportSize({ width: 1280, height: 1000 });
+    try {
+      await page.waitForFunction((el) => el!.getBoundingClientRect().height > 850, await pane(page, 'Address space').elementHandle());
+      await frame.locator('button.vma', { hasText: /\[heap\]/ }).scrollIntoViewIfNeeded();
+      await shoot(pane(page, 'Address space'), 'address-space', frame);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
+
+  it('page walk: the four levels down to the frame of the selected chunk', async () => {
+    // the heap map's Page walk button asks for the selected (fastbin) chunk's page
+    await expandOnly(page, 'Heap map');
+    const map = await webviewFrame(page, 'canvas[aria-roledescription="heap map"]');
+    await selectFastbinChunk(page, map);
+    await map.getByRole('button', { name: 'Page walk' }).click();
+    await expandOnly(page, 'Page walk');
+    const frame = await webviewFrame(page, 'main[aria-label="Page walk"]');
+    const w = await hookOf<{ levels: number; present: boolean }>(frame, 'pagewalk', (x) => x.levels > 0);
+    assert.equal(w.levels, 4);
+    assert.equal(w.present, true);
+    await frame.locator('p', { hasText: /in \[heap\]/ }).waitFor();
+    await frame.locator('[role="status"]', { hasText: /→ physical 0x/ }).waitFor();
+    await shoot(pane(page, 'Page walk'), 'page-walk', frame);
+  });
+
+  it('timeline: one point per stop, RSS flat across the frees', async () => {
+    await expandOnly(page, 'Timeline');
+    const frame = await webviewFrame(page, 'main[aria-label="Timeline"]');
+    const t = await hookOf<{ points: number; current: number }>(frame, 'timeline', (x) => x.points >= 3);
+    assert.equal(t.current, t.points - 1, 'the current stop is the last one');
+    // one row per stop: step, RSS, VSZ, heap size, free bytes, brk (in a closed <details>, so not innerText)
+    const cells = await frame.locator('table tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')).filter((r) => r.length));
+    const [first, beforeFrees, afterFrees] = cells.slice(-3);
+    assert.match(first[3], /^0 B$/, `the first stop is before the heap exists: ${JSON.stringify(cells)}`);
+    assert.match(beforeFrees[3], /^132(\.0)? KiB$/, 'the first malloc grew the heap by 132 KiB');
+    assert.equal(afterFrees[1], beforeFrees[1], 'free() gave no page back: RSS is unchanged');
+    assert.equal(afterFrees[3], beforeFrees[3], 'nor did it move brk');
+    await frame.locator('details > summary').click();
+    await frame.locator('details[open] table').waitFor();
+    await shoot(pane(page, 'Timeline'), 'timeline', frame);
+  });
+
+  it('Variables view: the Chunks and Bins scopes expanded', async () => {
+    await page.locator('.part.panel [aria-label^="Restore Panel"]').click();
+    await page.locator('.part.panel [aria-label^="Maximize Panel"]').waitFor();
+    await openView(page, 'Variables');
+    const side = page.locator('.part.sidebar');
+    // The Variables view alone in a wider side bar, so the bins' values are not cut off
+    for (const other of ['Watch', 'Call Stack', 'Breakpoints']) {
+      const h = side.locator('.pane-header', { has: page.locator('h3.title', { hasText: new RegExp(`^${other}$`, 'i') }) });
+      if (await h.getAttribute('aria-expanded') === 'true') await h.click();
+      await page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'false', await h.elementHandle());
+    }
+    // A drag that starts before the sash has noticed the pointer does nothing: try again.
+    for (let attempt = 0; ; attempt++) {
+      const box = (await side.boundingBox())!;
+      const edge = box.x + box.width;
+      // the sash on the side bar's right edge (the workbench has several vertical ones)
+      const sash = await page.evaluate((x) => [...document.querySelectorAll('.monaco-sash.vertical')]
+        .map((e) => e.getBoundingClientRect()).find((r) => r.height > 200 && Math.abs(r.left + r.width / 2 - x) < 12), edge);
+      assert.ok(sash, `no sash at the side bar's edge (${edge}): ${JSON.stringify(await page.evaluate(() => [...document.querySelectorAll('.monaco-sash.vertical')].map((e) => e.getBoundingClientRect())))}`);
+      const y = sash.top + sash.height / 2;
+      await page.mouse.move(sash.left + sash.width / 2, y);
+      await page.mouse.down();
+      await page.mouse.move(box.x + 760, y, { steps: 5 });
+      await page.mouse.up();
+      const wide = await page.waitForFunction(() => (document.querySelector('.part.sidebar')?.getBoundingClientRect().width ?? 0) > 600, null, { timeout: 5000 }).then(() => true, () => false);
+      if (wide) break;
+      assert.ok(attempt < 3, 'the side bar did not widen when its sash was dragged');
+    }
+    const vars = page.locator('.debug-variables');
+    const scopeRow = (name: string) => vars.locator('.monaco-list-row[aria-level="1"]').filter({ has: page.getByText(name, { exact: true }) });
+    for (const scope of ['Locals', 'Chunks', 'Bins']) {
+      const row = scopeRow(scope);
+      const want = scope === 'Locals' ? 'false' : 'true';
+      if (await row.getAttribute('aria-expanded') !== want) await row.click();
+      await page.waitForFunction(([el, w]) => (el as Element | null)?.getAttribute('aria-expanded') === w, [await row.elementHandle(), want] as const);
+    }
+    await vars.locator('.monaco-list-row', { hasText: /tcache.*7 chunks/ }).waitFor();
+    await vars.locator('.monaco-list-row', { hasText: /fastbins.*1 chunk/ }).waitFor();
+    await vars.locator('.monaco-list-row', { hasText: /summary/ }).first().waitFor();
+    await shoot(side, 'variables');
+  });
+});
