@@ -21,7 +21,15 @@ export class Breakpoints {
   readonly functions = new FunctionBreakpoints();
   readonly data = new DataBreakpoints();
   private nextId = 1;
-  private readonly newId = (): number => this.nextId++;
+  private reused: number[] = [];
+  private readonly newId = (): number => this.reused.shift() ?? this.nextId++;
+
+  // Placing the same breakpoints again (on a restarted program) hands out the ids the client
+  // already holds, so that hitBreakpointIds still name its breakpoints.
+  reuseIds<T>(ids: number[], place: () => T): T {
+    this.reused = [...ids];
+    try { return place(); } finally { this.reused = []; }
+  }
 
   constructor(private readonly scenario: () => Scenario | null, private readonly program: () => string,
               private readonly log: (text: string, line: number) => void) {}

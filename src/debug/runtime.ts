@@ -62,6 +62,23 @@ export class HeapStepRuntime {
     return null;
   }
 
+  // The program again from disk, on a fresh machine. A file that no longer compiles leaves the
+  // current run as it is (load installs nothing then).
+  async reload(overrides: Partial<MachineConfig>): Promise<Diagnostic[] | null> {
+    if (this.running) throw new Error('restart: pause the program first');
+    const diags = await this.load(this.path, overrides);
+    if (diags) return diags;
+    this.glibcPath.leave();
+    this.lastSignal = null;
+    this.leakText = null;
+    this.pendingExit = null;
+    this.terminated = false;
+    this.restarted?.(this.scenario!);
+    return null;
+  }
+  // told of each new scenario a restart installs (the use-of-freed-memory check re-arms on it)
+  restarted: ((sc: Scenario) => void) | null = null;
+
   // Snapshots taken at stops and while running: stepping back restores the nearest one
   // before the target and replays forward (the machine is deterministic), with events muted.
   private snapshots: InterpSnapshot[] = [];
@@ -156,6 +173,8 @@ export class HeapStepRuntime {
   // which endings stop (see exceptions.ts); all but the leak check by default
   exceptionFilters = new Set(['sigsegv', 'sigabrt', 'oom', 'assert']);
   private leakText: string | null = null;
+
+  get stopEvent(): RunEvent | null { return this.lastSignal; }
 
   get exceptionText(): string | undefined {
     if (this.leakText) return this.leakText;

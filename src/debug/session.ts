@@ -20,6 +20,8 @@ import { setExpression, setVariable } from './set-variable';
 import { RunProgress } from './progress';
 import { readMemory, writeMemory } from './memory';
 import { EXCEPTION_FILTERS } from './exceptions';
+import { exceptionInfo } from './exception-info';
+import { BreakpointMemory } from './restart';
 import { stateRequest } from './state-request';
 import { STATE_REQUEST } from '../protocol/state';
 
@@ -34,6 +36,8 @@ export class HeapStepSession extends LoggingDebugSession {
   private configured!: Promise<void>;
   private markConfigured!: () => void;
   private stopOnEntry = false;
+  private launchArgs: LaunchArgs | null = null;
+  private readonly kept = new BreakpointMemory();
 
   constructor(files: FileAccessor) {
     super();
@@ -94,6 +98,7 @@ export class HeapStepSession extends LoggingDebugSession {
       supportsSetExpression: true,
       supportsClipboardContext: true,
       supportsCancelRequest: true,
+      supportsRestartRequest: true,
     };
     this.sendResponse(response);
     // `initialized` comes after launch has loaded the program, so breakpoints can be placed on
@@ -125,6 +130,7 @@ export class HeapStepSession extends LoggingDebugSession {
         return;
       }
       this.stopOnEntry = !!args.stopOnEntry;
+      this.launchArgs = args;
       this.sendEvent(new InitializedEvent());
       this.sendResponse(response);
       await this.configured;
@@ -133,17 +139,40 @@ export class HeapStepSession extends LoggingDebugSession {
     });
   }
 
+  // The same program, read again, on a fresh machine; the breakpoints stay. VS Code sends the
+  // latest launch configuration along, whose machine options then apply.
+  protected override restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): void {
+    this.guard(response, async () => {
+      if (this.ended || !this.launchArgs) throw new Error('restart: no program is running (launch one first)');
+      const next = { ...this.launchArgs, ...(args?.arguments as LaunchArgs | undefined), program: this.launchArgs.program };
+      const diags = await this.runtime.reload(launchOverrides(next)).catch((e: NodeJS.ErrnoException) => {
+        throw new Error(e.code === 'ENOENT' ? `restart: cannot read "${next.program}": no such file` : e.message);
+      });
+      if (diags) {
+        for (const d of diags) this.sendEvent(new OutputEvent(formatDiagnostic(d) + '\n', 'stderr'));
+        throw new Error(`${next.program} has ${diags.length} error${diags.length === 1 ? '' : 's'}; the program was not restarted (see the Debug Console)`);
+      }
+      this.launchArgs = next;
+      this.stopOnEntry = !!next.stopOnEntry;
+      this.store.reset();
+      this.kept.reapply(this.runtime.breakpoints);
+      this.sendResponse(response);
+      if (this.stopOnEntry) this.sendEvent(new StoppedEvent('entry', THREAD_ID));
+      else { this.progress.start('Running'); this.runtime.continue(); }
+    });
+  }
+
   protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
-    this.guard(response, () => { response.body = { breakpoints: this.runtime.breakpoints.setLines(args.source, args.breakpoints ?? []) }; this.sendResponse(response); });
+    this.guard(response, () => { response.body = { breakpoints: this.kept.setLines(this.runtime.breakpoints, args.source, args.breakpoints ?? []) }; this.sendResponse(response); });
   }
   protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
-    this.guard(response, () => { response.body = { breakpoints: this.runtime.breakpoints.setFunctions(args.breakpoints) }; this.sendResponse(response); });
+    this.guard(response, () => { response.body = { breakpoints: this.kept.setFunctions(this.runtime.breakpoints, args.breakpoints) }; this.sendResponse(response); });
   }
   protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
     this.guard(response, () => { response.body = this.runtime.breakpoints.dataInfo(this.store, args); this.sendResponse(response); });
   }
   protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
-    this.guard(response, () => { response.body = { breakpoints: this.runtime.breakpoints.setData(args.breakpoints) }; this.sendResponse(response); });
+    this.guard(response, () => { response.body = { breakpoints: this.kept.setData(this.runtime.breakpoints, args.breakpoints) }; this.sendResponse(response); });
   }
 
   protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
@@ -218,8 +247,8 @@ export class HeapStepSession extends LoggingDebugSession {
   }
 
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
-    const text = this.runtime.exceptionText ?? 'exception';
-    response.body = { exceptionId: text.split(':')[0], description: text, breakMode: 'always', details: { message: text } };
+    const it = this.runtime.scenario?.interp;
+    response.body = exceptionInfo({ text: this.runtime.exceptionText, event: this.runtime.stopEvent, frames: it?.frames ?? [], line: it?.loc.line ?? 0 });
     this.sendResponse(response);
   }
 

@@ -14,6 +14,8 @@ export class MachineSignal extends Error {
     // SIGABRT from glibc: the name of the malloc.c function whose check fired (e.g. "_int_free")
     readonly check?: string,
   ) { super(message); }
+  // SIGABRT from glibc: the allocator entry point the program called (set as it unwinds past it)
+  entry?: string;
   get signo(): number { return SIGNO[this.signame]; }
 }
 

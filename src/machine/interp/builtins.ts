@@ -42,7 +42,11 @@ function allocBuiltin(name: string, args: Closure[], e: Call, it: Interpreter): 
   };
   const call = (fn: string, av: Val[], run: () => Val | null): Val => {
     g.errno = 0;
-    const ret = run();
+    let ret: Val | null;
+    try { ret = run(); } catch (x) {
+      if (x instanceof MachineSignal && x.check && !x.entry) x.entry = fn;
+      throw x;
+    }
     if (g.errno) setErrno(g.errno);
     it.emit({ event: 'call', step: it.steps, line: e.loc.line, fn, args: av, ret, why: [...g.why] });
     return ret ?? 0;

@@ -16,6 +16,7 @@ export interface CallEvent extends Where {
 export interface SignalEvent extends Where {
   event: 'signal'; signal: number; signame: string; message: string;
   addr?: string; reason?: string; check?: string;
+  entry?: string;             // SIGABRT: the allocator call of the program whose check fired
 }
 export interface AssertEvent extends Where { event: 'assert'; message: string }
 export interface ErrorEvent extends Where { event: 'error'; message: string }

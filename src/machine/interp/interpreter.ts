@@ -219,7 +219,7 @@ export class Interpreter {
     if (e instanceof MachineSignal) {
       const ev = { event: 'signal' as const, ...where, signal: e.signo, signame: e.signame, message: e.message,
         ...(e.addr !== undefined ? { addr: '0x' + BigInt.asUintN(64, BigInt(e.addr)).toString(16) } : {}),
-        ...(e.reason ? { reason: e.reason } : {}), ...(e.check ? { check: e.check } : {}) };
+        ...(e.reason ? { reason: e.reason } : {}), ...(e.check ? { check: e.check } : {}), ...(e.entry ? { entry: e.entry } : {}) };
       this.emit(ev);
       this.finish(128 + e.signo);
       return;
