@@ -8,6 +8,6 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const out = resolve(process.argv[2] ?? join(root, 'heapstep.vsix'));
 const r = spawnSync(join(root, 'node_modules', '.bin', 'vsce'),
-  ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--allow-star-activation', '-o', out],
+  ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--skip-license', '--allow-star-activation', '-o', out],
   { cwd: root, stdio: 'inherit' });
 process.exit(r.status ?? 1);

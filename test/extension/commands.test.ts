@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { Commands, DEBUG_TYPE, EXAMPLE_SCHEME, LANGUAGE_ID } from '../../src/extension/ids';
 import type { HeapStepApi } from '../../src/extension/activate';
 import type { RunOutcome } from '../../src/extension/run-core';
+import { settle, show } from './settle';
 
 const EXTENSION_ID = 'heapstep.heapstep';
 
@@ -16,7 +17,7 @@ async function scenario(name: string): Promise<vscode.Uri> {
 
 async function untitled(content: string): Promise<vscode.TextEditor> {
   const doc = await vscode.workspace.openTextDocument({ language: LANGUAGE_ID, content });
-  return vscode.window.showTextDocument(doc);
+  return show(doc);
 }
 
 // DAP events of HeapStep sessions in arrival order: tests wait on the adapter's signals.
@@ -45,10 +46,8 @@ function adapterEvents() {
 }
 
 describe('HeapStep commands', () => {
-  afterEach(async () => {
-    await vscode.debug.stopDebugging();
-    vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
-  });
+  beforeEach(settle);
+  afterEach(settle);
 
   // The 50 ms target is a benchmark figure: printed here for the README, not a pass/fail
   // (a loaded machine must not fail a test for being slow).

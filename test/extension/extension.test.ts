@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Commands, DEBUG_TYPE, LANGUAGE_ID } from '../../src/extension/ids';
+import { settle } from './settle';
 
 const EXTENSION_ID = 'heapstep.heapstep';
 
@@ -40,10 +41,8 @@ describe('extension', () => {
 });
 
 describe('debugging through vscode.debug', () => {
-  afterEach(async () => {
-    await vscode.debug.stopDebugging();
-    vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
-  });
+  beforeEach(settle);
+  afterEach(settle);
 
   it('stops at a breakpoint on a malloc line, steps over it and back', async () => {
     const uri = await scenario('default.heap');
@@ -53,14 +52,17 @@ describe('debugging through vscode.debug', () => {
     vscode.debug.addBreakpoints([new vscode.SourceBreakpoint(new vscode.Location(uri, new vscode.Position(line, 0)))]);
 
     const events = watchAdapter();
+    // this test's own session, not whichever one the workbench has focused
+    const mine = new Promise<vscode.DebugSession>((resolve) => {
+      const d = vscode.debug.onDidStartDebugSession((s) => { if (s.name === 'extension test') { d.dispose(); resolve(s); } });
+    });
     try {
       const started = await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(uri),
         { type: DEBUG_TYPE, request: 'launch', name: 'extension test', program: uri.fsPath });
       assert.equal(started, true, 'startDebugging returned false');
+      const session = await mine;
       const stop = await events.next('stopped');
       assert.equal(stop.reason, 'breakpoint');
-      const session = vscode.debug.activeDebugSession;
-      assert.ok(session, 'no active debug session');
       assert.equal(session.type, DEBUG_TYPE);
       assert.equal(await topLine(session, stop.threadId), line + 1);
 
