@@ -9,6 +9,7 @@ export const EXCEPTION_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
   { filter: 'sigabrt', label: 'glibc abort (SIGABRT)', default: true, description: "Stop where one of glibc's integrity checks fires, with its message." },
   { filter: 'oom', label: 'OOM kill', default: true, description: 'Stop where the OOM killer ends the process.' },
   { filter: 'assert', label: 'Failed assert', default: true },
+  { filter: 'use_after_free', label: 'Use of freed memory', default: false, description: "Stop after a statement that reads or writes the user part of a chunk in one of glibc's bins (glibc's own metadata writes aside)." },
   { filter: 'leaks', label: 'Leaks at exit', default: false, description: 'At exit, stop if chunks are still allocated.' },
 ];
 

@@ -10,6 +10,7 @@ import { loadScenario, type Scenario } from '../machine/scenario';
 import { filterOf, leaks } from './exceptions';
 import { Breakpoints, type Stop } from './breakpoints';
 import { GlibcPath, type PathMove } from './glibc-path';
+import { FreedMemoryCheck } from './freed-memory';
 
 export interface FileAccessor { readFile(path: string): Promise<string> }
 
@@ -59,6 +60,7 @@ export class HeapStepRuntime {
     this.scenario = r.scenario;
     this.scenario.interp.start();
     this.snapshots = [this.scenario.interp.snapshot()];
+    this.freed.enable(this.filters.has('use_after_free') ? this.scenario : null);
     return null;
   }
 
@@ -73,11 +75,9 @@ export class HeapStepRuntime {
     this.leakText = null;
     this.pendingExit = null;
     this.terminated = false;
-    this.restarted?.(this.scenario!);
+    this.uafText = null;
     return null;
   }
-  // told of each new scenario a restart installs (the use-of-freed-memory check re-arms on it)
-  restarted: ((sc: Scenario) => void) | null = null;
 
   // Snapshots taken at stops and while running: stepping back restores the nearest one
   // before the target and replays forward (the machine is deterministic), with events muted.
@@ -126,6 +126,7 @@ export class HeapStepRuntime {
     } finally { this.replaying = false; }
     this.lastSignal = null;
     this.pendingExit = null;
+    this.freed.invalidate();
     this.breakpoints.resync();
   }
 
@@ -171,12 +172,30 @@ export class HeapStepRuntime {
   }
 
   // which endings stop (see exceptions.ts); all but the leak check by default
-  exceptionFilters = new Set(['sigsegv', 'sigabrt', 'oom', 'assert']);
+  private filters = new Set(['sigsegv', 'sigabrt', 'oom', 'assert']);
+  get exceptionFilters(): Set<string> { return this.filters; }
+  set exceptionFilters(f: Set<string>) {
+    this.filters = f;
+    this.freed.enable(f.has('use_after_free') ? this.scenario : null);
+  }
   private leakText: string | null = null;
+  private readonly freed = new FreedMemoryCheck();
+  private uafText: string | null = null;
+  // a use of freed memory seen during the last statement: the stop comes before the next one
+  private freedStop(): StopAt | null {
+    const hit = this.freed.hit;
+    const it = this.scenario?.interp;
+    if (!hit || !it) return null;
+    this.freed.hit = null;
+    const src = it.sourceText({ ...it.loc, line: hit.line }).trim();
+    this.uafText = `use of freed memory: ${hit.text}, by line ${hit.line}${src ? ` (${src})` : ''}`;
+    return { kind: 'exception', text: this.uafText };
+  }
 
   get stopEvent(): RunEvent | null { return this.lastSignal; }
 
   get exceptionText(): string | undefined {
+    if (this.uafText) return this.uafText;
     if (this.leakText) return this.leakText;
     const e = this.lastSignal;
     if (!e) return undefined;
@@ -227,7 +246,10 @@ export class HeapStepRuntime {
     const it = sc.interp;
     const hook = makeHook();
     // breakpoints first: their checks count hits and print logpoints at every statement
+    this.uafText = null;
     it.breakHook = (ins, f) => {
+      const freed = this.freed.hit ? this.freedStop() : null;
+      if (freed) { this.stop = freed; return true; }
       const stop = this.breakpoints.check(ins, f);
       if (stop) { this.stop = stop; return true; }
       if (hook(ins, f)) { this.stop = { kind }; return true; }
@@ -240,7 +262,9 @@ export class HeapStepRuntime {
     const chunk = (): void => {
       if (this.terminated) { this.running = false; return; }
       let reason;
+      this.freed.running = true;
       try { reason = this.runRemembering(CHUNK); } catch (e) { reason = 'exited' as const; this.listener.output(`internal error: ${(e as Error).message}\n`, 'stderr'); }
+      finally { this.freed.running = false; }
       if (reason === 'limit') {
         this.remember();
         if (this.paused) { this.running = false; this.listener.stopped('pause'); return; }
@@ -249,6 +273,9 @@ export class HeapStepRuntime {
       }
       this.running = false;
       if (reason === 'break') { this.remember(); this.stopAt(this.stop); return; }
+      // the last statement used freed memory: that stop comes before the exit
+      const freedLast = this.freedStop();
+      if (freedLast) { this.stopAt(freedLast); this.pendingExit = it.exitStatus; return; }
       const final = this.breakpoints.checkFinal();
       if (final) { this.stopAt(final); this.pendingExit = it.exitStatus; return; }
       const filter = filterOf(this.lastSignal);
