@@ -35,7 +35,7 @@ export class FreedMemoryCheck {
   }
 
   // The machine was moved without allocator calls (a snapshot restored): bins are read again.
-  invalidate(): void { this.stale = true; this.hit = null; }
+  invalidate(): void { this.stale = true; this.hit = null; this.lo = 0; this.hi = Number.MAX_SAFE_INTEGER; }
 
   private arm(sc: Scenario): void {
     this.sc = sc;

@@ -58,6 +58,14 @@ describe('use of freed memory', function () {
     await exited;
   });
 
+  it('on: a write into a chunk in the unsorted bin stops too', async () => {
+    const file = resolve('test/fixtures/dap/uaf-write.heap');
+    const stop = await run(file, ['use_after_free']) as DebugProtocol.StoppedEvent;
+    assert.equal(stop.body?.reason, 'exception');
+    assert.match(stop.body.text ?? '', /^use of freed memory: write of 8 bytes at 0x5555555592a8: inside chunk 0x555555559290 \(0x510\), freed into the unsorted bin, by line /);
+    assert.match(stop.body.text ?? '', new RegExp(`by line ${marker(file, '#UAF_WRITE')} `));
+  });
+
   it('off: the same program runs to its end', async () => {
     assert.equal(await run(UAF, ['sigsegv', 'sigabrt']), 0);
   });
