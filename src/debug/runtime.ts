@@ -138,6 +138,15 @@ export class HeapStepRuntime {
     this.listener.stopped('step');
   }
 
+  // The machine after `step` statements (see travel.ts); a run in progress must pause first.
+  get busy(): boolean { return this.running; }
+  travelTo(step: number): void {
+    const it = this.scenario?.interp;
+    if (!it || this.running) return;
+    this.replayTo(step);
+    this.listener.stopped('step');
+  }
+
   // Back to the most recent earlier stop of a breakpoint (or the start).
   reverseContinue(): void {
     const it = this.scenario?.interp;

@@ -23,7 +23,8 @@ import { EXCEPTION_FILTERS } from './exceptions';
 import { exceptionInfo } from './exception-info';
 import { BreakpointMemory } from './restart';
 import { stateRequest } from './state-request';
-import { STATE_REQUEST } from '../protocol/state';
+import { STATE_REQUEST, TRAVEL_REQUEST } from '../protocol/state';
+import { travelStep } from './travel';
 
 export const THREAD_ID = 1;
 
@@ -243,6 +244,13 @@ export class HeapStepSession extends LoggingDebugSession {
 
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
     if (command === STATE_REQUEST) return this.guard(response, () => { response.body = stateRequest(this.runtime, args as { address?: number }); this.sendResponse(response); });
+    if (command === TRAVEL_REQUEST) {
+      return this.guard(response, () => {
+        const step = travelStep(args);
+        if (this.runtime.busy) throw new Error('heapstep/travel: pause the program first');
+        this.control(response, () => this.runtime.travelTo(step));
+      });
+    }
     super.customRequest(command, response, args);
   }
 
