@@ -1,27 +1,13 @@
 // The shipped dist/debugAdapter.js over stdio, driven the way VS Code drives it.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
+import { marker, VSCODE_INIT } from './client';
 
 const ADAPTER = resolve('dist/debugAdapter.js');
 const FIXTURE = resolve('test/fixtures/dap/simple.heap');
 
-// Breakpoint lines come from markers in the fixture, not from hard-coded numbers.
-function marker(file: string, name: string): number {
-  const i = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(name));
-  if (i < 0) throw new Error(`no marker ${name}`);
-  return i + 1;
-}
 
-// VS Code's own initialize arguments.
-const VSCODE_INIT = {
-  clientID: 'vscode', clientName: 'Visual Studio Code', adapterID: 'heapstep', pathFormat: 'path' as const,
-  linesStartAt1: true, columnsStartAt1: true, supportsVariableType: true, supportsVariablePaging: true,
-  supportsRunInTerminalRequest: true, locale: 'en', supportsProgressReporting: true,
-  supportsInvalidatedEvent: true, supportsMemoryReferences: true, supportsArgsCanBeInterpretedByShell: true,
-  supportsMemoryEvent: true, supportsStartDebuggingRequest: true,
-};
 
 describe('debug adapter over stdio', function () {
   this.timeout(20000);

@@ -4,9 +4,9 @@
 // Expected addresses come from glibc's layout, not from the adapter: with ASLR off the heap
 // starts at 0x555555559000 and its first chunk follows the 0x290-byte tcache_perthread_struct.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
+import { marker, VSCODE_INIT } from './client';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 
 const ADAPTER = resolve('dist/debugAdapter.js');
@@ -20,19 +20,7 @@ const HEAP = 0x555555559000;
 const FIRST_CHUNK = HEAP + 0x290;
 const hex = (n: number) => '0x' + n.toString(16);
 
-function marker(file: string, name: string): number {
-  const i = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(name));
-  if (i < 0) throw new Error(`no marker ${name}`);
-  return i + 1;
-}
 
-const VSCODE_INIT = {
-  clientID: 'vscode', clientName: 'Visual Studio Code', adapterID: 'heapstep', pathFormat: 'path' as const,
-  linesStartAt1: true, columnsStartAt1: true, supportsVariableType: true, supportsVariablePaging: true,
-  supportsRunInTerminalRequest: true, locale: 'en', supportsProgressReporting: true,
-  supportsInvalidatedEvent: true, supportsMemoryReferences: true, supportsArgsCanBeInterpretedByShell: true,
-  supportsMemoryEvent: true, supportsStartDebuggingRequest: true,
-};
 
 type Stopped = DebugProtocol.StoppedEvent;
 

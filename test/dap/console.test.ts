@@ -3,9 +3,9 @@
 // glibc's request2size and safe-linking formulas worked by hand, glibc's own abort messages,
 // and the machine's state read before and after (which must not change).
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
+import { marker } from './client';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 
 // dc.launchRequest, not dc.launch: the latter sends a second initialize with default
@@ -14,11 +14,6 @@ const ADAPTER = resolve('dist/debugAdapter.js');
 const FIXTURE = resolve('test/fixtures/dap/console.heap');
 const SPIN = resolve('test/fixtures/dap/spin.heap');
 
-function marker(file: string, name: string): number {
-  const i = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(name));
-  if (i < 0) throw new Error(`no marker ${name}`);
-  return i + 1;
-}
 
 const VSCODE_INIT: DebugProtocol.InitializeRequestArguments = {
   clientID: 'vscode', clientName: 'Visual Studio Code', adapterID: 'heapstep', pathFormat: 'path',

@@ -2,10 +2,10 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import { BARE_INIT, startClient } from './client';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 
-const ADAPTER = resolve('dist/debugAdapter.js');
 const FIXTURE = resolve('test/fixtures/dap/glibc-path.heap');
 
 function marker(name: string): number {
@@ -17,11 +17,7 @@ function marker(name: string): number {
 describe('glibc frames: stepping into malloc and free', function () {
   this.timeout(20000);
   let dc: DebugClient;
-  beforeEach(async () => {
-    dc = new DebugClient('node', ADAPTER, 'heapstep');
-    await dc.start();
-    await dc.initializeRequest({ adapterID: 'heapstep', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
-  });
+  beforeEach(async () => { dc = await startClient(BARE_INIT); });
   afterEach(() => dc.stop());
 
   async function stopAt(name: string): Promise<void> {

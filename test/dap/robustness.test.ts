@@ -4,10 +4,10 @@
 // message where nothing sensible can be done), never a crash and never silence.
 import { strict as assert } from 'node:assert';
 import { resolve } from 'node:path';
-import { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import { BARE_INIT, startClient } from './client';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 
-const ADAPTER = resolve('dist/debugAdapter.js');
 const SIMPLE = resolve('test/fixtures/dap/simple.heap');
 const ERRORS = resolve('test/fixtures/dap/errors.heap');
 const FOREVER = resolve('test/fixtures/dap/forever.heap');
@@ -17,11 +17,7 @@ interface Answer { success: boolean; message: string; body: unknown }
 describe('robustness: every request answers', function () {
   this.timeout(20000);
   let dc: DebugClient;
-  beforeEach(async () => {
-    dc = new DebugClient('node', ADAPTER, 'heapstep');
-    await dc.start();
-    await dc.initializeRequest({ adapterID: 'heapstep', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
-  });
+  beforeEach(async () => { dc = await startClient(BARE_INIT); });
   afterEach(() => dc.stop());
 
   // The response to a request, success or failure, within `ms` (silence fails the test).

@@ -3,20 +3,16 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import { BARE_INIT, startClient } from './client';
 
-const ADAPTER = resolve('dist/debugAdapter.js');
 const FIXTURE = resolve('test/fixtures/dap/churn.heap');
 const DONE = readFileSync(FIXTURE, 'utf8').split('\n').findIndex((l) => l.includes('#DONE')) + 1;
 
 describe('step back through a long run', function () {
   this.timeout(30000);
   let dc: DebugClient;
-  beforeEach(async () => {
-    dc = new DebugClient('node', ADAPTER, 'heapstep');
-    await dc.start();
-    await dc.initializeRequest({ adapterID: 'heapstep', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
-  });
+  beforeEach(async () => { dc = await startClient(BARE_INIT); });
   afterEach(() => dc.stop());
 
   const view = async (): Promise<string> => {

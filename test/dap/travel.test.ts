@@ -3,9 +3,9 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import { BARE_INIT, startClient } from './client';
 
-const ADAPTER = resolve('dist/debugAdapter.js');
 const FIXTURE = resolve('test/fixtures/dap/simple.heap');
 const lineOf = (name: string) => readFileSync(FIXTURE, 'utf8').split('\n').findIndex((l) => l.includes(name)) + 1;
 
@@ -14,11 +14,7 @@ interface Look { step: number; line: number; heapChunks: number }
 describe('heapstep/travel', function () {
   this.timeout(20000);
   let dc: DebugClient;
-  beforeEach(async () => {
-    dc = new DebugClient('node', ADAPTER, 'heapstep');
-    await dc.start();
-    await dc.initializeRequest({ adapterID: 'heapstep', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
-  });
+  beforeEach(async () => { dc = await startClient(BARE_INIT); });
   afterEach(() => dc.stop());
 
   async function look(): Promise<Look> {
