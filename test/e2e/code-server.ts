@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Frame, type Page } from 'playwright-core';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const RESULTS = join(ROOT, 'test-results', 'e2e');
@@ -176,4 +176,20 @@ export async function launchBrowser(profile: string): Promise<BrowserContext> {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+// Webviews are cross-origin iframes: find the one whose page has `selector`, rechecking as
+// frames load rather than at fixed intervals.
+export async function webviewFrame(page: Page, selector: string, timeout = 30_000): Promise<Frame> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    for (const f of page.frames()) {
+      if (await f.locator(selector).count().catch(() => 0)) return f;
+    }
+    if (Date.now() > deadline) throw new Error(`no webview shows ${selector} within ${timeout / 1000} s`);
+    await Promise.race([
+      page.waitForEvent('frameattached', { timeout: 1000 }).catch(() => {}),
+      page.waitForEvent('framenavigated', { timeout: 1000 }).catch(() => {}),
+    ]);
+  }
 }

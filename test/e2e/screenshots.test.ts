@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Frame, Locator, Page } from 'playwright-core';
-import { CodeServer, RESULTS, ROOT, freshResults, launchBrowser, packageExtension, setUpMachine } from './code-server';
+import { CodeServer, RESULTS, ROOT, freshResults, launchBrowser, packageExtension, setUpMachine, webviewFrame } from './code-server';
 
 const SCENARIO = 'tcache-and-fastbins.heap';
 const lines = readFileSync(join(ROOT, 'examples', SCENARIO), 'utf8').split('\n');
@@ -83,20 +83,6 @@ async function expandOnly(page: Page, name: string): Promise<void> {
     .every((h) => (h.getAttribute('aria-expanded') === 'true') === new RegExp(`^${n}$`, 'i').test(h.querySelector('h3.title')?.textContent?.trim() ?? '')), name);
 }
 
-// Webviews are cross-origin iframes: the one whose page has `selector`, rechecked as frames load.
-async function webviewFrame(page: Page, selector: string, timeout = 30_000): Promise<Frame> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    for (const f of page.frames()) {
-      if (await f.locator(selector).count().catch(() => 0)) return f;
-    }
-    if (Date.now() > deadline) throw new Error(`no webview shows ${selector} within ${timeout / 1000} s`);
-    await Promise.race([
-      page.waitForEvent('frameattached', { timeout: 1000 }).catch(() => {}),
-      page.waitForEvent('framenavigated', { timeout: 1000 }).catch(() => {}),
-    ]);
-  }
-}
 
 // p[7], the eighth free, did not fit in tcache; it is the 9th chunk after the
 // tcache_perthread_struct and p[0..6]. Selected from the keyboard, as a click would open its memory.

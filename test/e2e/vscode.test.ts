@@ -7,10 +7,10 @@
 import * as assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Frame, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import Mocha from 'mocha';
 import type { HostResult } from '../extension/index';
-import { CodeServer, RESULTS, ROOT, bundleExtensionTests, freshResults, launchBrowser, packageExtension, setUpMachine } from './code-server';
+import { CodeServer, RESULTS, ROOT, bundleExtensionTests, freshResults, launchBrowser, packageExtension, setUpMachine, webviewFrame } from './code-server';
 
 const SCENARIO = 'default.heap';
 const scenarioLines = readFileSync(join(ROOT, 'examples', SCENARIO), 'utf8').split('\n');
@@ -53,21 +53,6 @@ async function openView(page: Page, name: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-// Webviews are cross-origin iframes: find the one whose page has `selector`, rechecking as
-// frames load rather than at fixed intervals.
-async function webviewFrame(page: Page, selector: string, timeout = 30_000): Promise<Frame> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    for (const f of page.frames()) {
-      if (await f.locator(selector).count().catch(() => 0)) return f;
-    }
-    if (Date.now() > deadline) throw new Error(`no webview shows ${selector} within ${timeout / 1000} s`);
-    await Promise.race([
-      page.waitForEvent('frameattached', { timeout: 1000 }).catch(() => {}),
-      page.waitForEvent('framenavigated', { timeout: 1000 }).catch(() => {}),
-    ]);
-  }
-}
 
 describe('e2e: VS Code (code-server) with the packaged extension', function () {
   this.timeout(120_000);
