@@ -31,7 +31,7 @@ export const FEATURES: Feature[] = [
   (c) => registerDiagnostics(c),
   (c, s) => registerHover(c, s.stops),
   (c, s) => registerInlineValues(c, s.stops),
-  (c) => registerViews(c),
+  (c, s) => registerViews(c, s.stops),
 ];
 
 // When the bundle's first and last lines ran (build.mjs), so the time counts evaluating the code.

@@ -1,10 +1,11 @@
-// One state per stop for all the HeapStep webviews: a tracker on the DAP traffic notices each
-// `stopped`, the state is asked for once (with the page-walk address the user picked) and
-// handed to every view. Time travel lives here too, since it is driven by stops.
+// One state per stop for all the HeapStep webviews: Stops notices each `stopped`, the state is
+// read once (with the page-walk address the user picked; the inline values and hovers share
+// it) and handed to every view. Time travel lives here too, since it is driven by stops.
 import * as vscode from 'vscode';
 import { STATE_REQUEST, TRAVEL_REQUEST, type HeapState, type StateRequestArgs } from '../../protocol/state';
 import type { HostMessage } from '../../protocol/messages';
 import { DEBUG_TYPE } from '../ids';
+import type { Stops } from '../stops';
 
 const MAX_SINGLE_STEPS = 5000;     // a travel by single steps gives up beyond this
 const STOP_TIMEOUT_MS = 15000;
@@ -18,16 +19,13 @@ export class StateFeed {
   private stopWaiters: (() => void)[] = [];
   private fetchSeq = 0;
 
+  constructor(private readonly stops: Stops) {}
+
   register(context: vscode.ExtensionContext): void {
     context.subscriptions.push(
-      vscode.debug.registerDebugAdapterTrackerFactory(DEBUG_TYPE, {
-        createDebugAdapterTracker: (s) => ({
-          onDidSendMessage: (m: { type?: string; event?: string }) => {
-            if (m.type !== 'event') return;
-            if (m.event === 'stopped') this.onStop(s);
-            else if (m.event === 'invalidated' && !this.traveling) void this.refresh(s);
-          },
-        }),
+      this.stops.onDidChange(({ session, kind }) => {
+        if (kind === 'stopped') this.onStop(session);
+        else if (!this.traveling) void this.refresh(session);
       }),
       vscode.debug.onDidTerminateDebugSession((s) => { if (s.id === this.session?.id) { this.session = undefined; this.publish({ type: 'noSession' }); } }),
       vscode.debug.onDidChangeActiveDebugSession((s) => { if (s?.type === DEBUG_TYPE) { this.session = s; void this.refresh(s); } }),
@@ -58,15 +56,10 @@ export class StateFeed {
   async refresh(s = this.session): Promise<HeapState | undefined> {
     if (!s) { this.publish({ type: 'noSession' }); return undefined; }
     const seq = ++this.fetchSeq;
-    try {
-      const args: StateRequestArgs = this.address !== undefined ? { address: this.address } : {};
-      const state = await s.customRequest(STATE_REQUEST, args) as HeapState;
-      if (seq === this.fetchSeq) this.publish({ type: 'state', state });
-      return state;
-    } catch (e) {
-      if (seq === this.fetchSeq) this.publish({ type: 'error', message: `Cannot read the state: ${(e as Error)?.message ?? e}` });
-      return undefined;
-    }
+    const args: StateRequestArgs = this.address !== undefined ? { address: this.address } : {};
+    const state = await this.stops.state(s, args);
+    if (seq === this.fetchSeq) this.publish(state ? { type: 'state', state } : { type: 'error', message: 'Cannot read the state of this stop' });
+    return state ?? undefined;
   }
 
   async selectAddress(addr: number): Promise<void> {

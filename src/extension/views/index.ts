@@ -5,14 +5,15 @@ import type { ViewId } from '../../protocol/messages';
 import { StateFeed } from './feed';
 import { registerMemoryDocuments } from './memory';
 import { HeapStepView } from './provider';
+import type { Stops } from '../stops';
 
 export const VIEW_IDS: Record<ViewId, string> = {
   heapMap: 'heapstep.heapMap', bins: 'heapstep.bins', addressSpace: 'heapstep.addressSpace',
   pageWalk: 'heapstep.pageWalk', timeline: 'heapstep.timeline',
 };
 
-export function registerViews(context: vscode.ExtensionContext): void {
-  const feed = new StateFeed();
+export function registerViews(context: vscode.ExtensionContext, stops: Stops): void {
+  const feed = new StateFeed(stops);
   feed.register(context);
   registerMemoryDocuments(context);
   for (const [view, id] of Object.entries(VIEW_IDS) as [ViewId, string][]) {
