@@ -1,27 +1,17 @@
 // exceptionInfo: which glibc check fired and where, and a fault's address and reason.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { BARE_INIT, marker, startClient } from './client';
 
-const ADAPTER = resolve('dist/debugAdapter.js');
 const fixture = (n: string): string => resolve(`test/fixtures/dap/${n}.heap`);
 
-function marker(file: string, name: string): number {
-  const i = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(name));
-  if (i < 0) throw new Error(`no marker ${name}`);
-  return i + 1;
-}
 
 describe('exceptionInfo', function () {
   this.timeout(20000);
   let dc: DebugClient;
-  beforeEach(async () => {
-    dc = new DebugClient('node', ADAPTER, 'heapstep');
-    await dc.start();
-    await dc.initializeRequest({ adapterID: 'heapstep', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
-  });
+  beforeEach(async () => { dc = await startClient(BARE_INIT); });
   afterEach(() => dc.stop());
 
   async function runToException(program: string): Promise<DebugProtocol.ExceptionInfoResponse['body']> {

@@ -5,15 +5,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { marker } from './client';
 
 const ADAPTER = resolve('dist/debugAdapter.js');
 const SIMPLE = resolve('test/fixtures/dap/simple.heap');
 
-function marker(file: string, name: string): number {
-  const i = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(name));
-  if (i < 0) throw new Error(`no marker ${name}`);
-  return i + 1;
-}
 
 describe('restart', function () {
   this.timeout(20000);

@@ -22,9 +22,7 @@ describe('heapstep/travel', function () {
     const frames = await dc.stackTraceRequest({ threadId: 1 });
     return { step: st.body.step, line: frames.body.stackFrames[0].line, heapChunks: st.body.chunks.length };
   }
-  const travel = (step: number) => Promise.all([dc.customRequest('heapstep/travel', { step }), dc.waitForEvent('stopped')]);
-
-  it('goes back to a step before the malloc and forward again, the heap as it was at each', async () => {
+  async function stopAtMalloc(): Promise<void> {
     const line = lineOf('#BP_MALLOC');
     await Promise.all([
       dc.waitForEvent('initialized').then(() => dc.setBreakpointsRequest({ source: { path: FIXTURE }, breakpoints: [{ line }] }))
@@ -32,6 +30,11 @@ describe('heapstep/travel', function () {
       dc.launch({ program: FIXTURE }),
       dc.assertStoppedLocation('breakpoint', { path: FIXTURE, line }),
     ]);
+  }
+  const travel = (step: number) => Promise.all([dc.customRequest('heapstep/travel', { step }), dc.waitForEvent('stopped')]);
+
+  it('goes back to a step before the malloc and forward again, the heap as it was at each', async () => {
+    await stopAtMalloc();
     const before = await look();
     assert.equal(before.heapChunks, 0, 'no heap before the first malloc');
     for (let i = 0; i < 3; i++) await Promise.all([dc.nextRequest({ threadId: 1 }), dc.waitForEvent('stopped')]);
@@ -46,13 +49,7 @@ describe('heapstep/travel', function () {
 
   it('answers bad arguments and a request before launch with an error', async () => {
     await assert.rejects(dc.customRequest('heapstep/travel', { step: 3 }), /no program is running|launch/);
-    const line = lineOf('#BP_MALLOC');
-    await Promise.all([
-      dc.waitForEvent('initialized').then(() => dc.setBreakpointsRequest({ source: { path: FIXTURE }, breakpoints: [{ line }] }))
-        .then(() => dc.configurationDoneRequest()),
-      dc.launch({ program: FIXTURE }),
-      dc.assertStoppedLocation('breakpoint', { path: FIXTURE, line }),
-    ]);
+    await stopAtMalloc();
     await assert.rejects(dc.customRequest('heapstep/travel', { step: -1 }), /whole number/);
     await assert.rejects(dc.customRequest('heapstep/travel', {}), /whole number/);
   });

@@ -1,20 +1,15 @@
 // The opt-in `use_after_free` exception filter: a program's load or store into a free chunk
 // stops with the address, the chunk and its bin; glibc's own writes into its bins do not.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { marker } from './client';
 
 const ADAPTER = resolve('dist/debugAdapter.js');
 const UAF = resolve('test/fixtures/dap/uaf.heap');
 const CLEAN = resolve('test/fixtures/dap/no-uaf.heap');
 
-function marker(file: string, name: string): number {
-  const i = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(name));
-  if (i < 0) throw new Error(`no marker ${name}`);
-  return i + 1;
-}
 
 describe('use of freed memory', function () {
   this.timeout(20000);
