@@ -54,6 +54,8 @@ export const BUILTINS: Record<string, BuiltinSig> = {
   minflt: { ret: 'long', params: [], doc: 'minor page faults so far' },
   majflt: { ret: 'long', params: [], doc: 'major page faults so far' },
   brk_now: { ret: 'void*', params: [], doc: 'the current program break' },
+  syscalls: { ret: 'long', params: [], doc: "system calls so far, each a switch to kernel mode and back (strace -c's total)" },
+  tlb_misses: { ret: 'long', params: [], doc: 'TLB misses so far: translations found in neither TLB level, so the MMU walked the page tables' },
   read: { ret: 'int', params: ['void*', 'size_t'], doc: 'hex dump of n bytes (like x/xb); returns the first; read(fd, buf, n) with an int fd is the system call' },
   write: { ret: 'int', params: ['void*', 'any', 'int'], minArgs: 2, doc: 'write a string, or a value of a width, at an address; write(fd, buf, n) with an int fd is the system call' },
   // read(fd, buf, n) and write(fd, buf, n): the checker turns a call whose first argument is an

@@ -173,6 +173,8 @@ function ioBuiltin(name: string, args: Closure[], e: Call, it: Interpreter): Clo
     case 'minflt': return () => it.proc.counters().minflt;
     case 'majflt': return () => it.proc.counters().majflt;
     case 'brk_now': return () => it.proc.brkNow();
+    case 'syscalls': return () => it.proc.counters().syscalls;
+    case 'tlb_misses': return () => it.proc.counters().tlbMisses;
     case 'malloc_stats': return () => { it.output(it.glibc.malloc_stats()); return 0; };
     case 'read': return (f) => {
       const a = addrOf(args[0](f)); const n = Number(args[1](f));
