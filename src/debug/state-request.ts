@@ -1,12 +1,16 @@
-// The custom request `heapstep/state`: one snapshot of the heap, the bins, the address space,
-// a page walk and the timeline, for the webviews. Built only from side-effect-free reads (the
-// allocator's views, the inspector, the process's counters and page walk), so asking for it
-// never faults a page in, fills the TLB or changes RSS.
+// The custom request `heapstep/state`: one snapshot of the heap, the bins, the address space
+// (with each mapping's pages by class: resident, page cache clean or dirty, swapped, not
+// present), a page walk, /proc/meminfo and the timeline, for the webviews. Built only from
+// side-effect-free reads (the allocator's views, the inspector, the process's counters, page
+// walk and pressure views), so asking for it never faults a page in, fills the TLB, moves a
+// page on the LRU or changes RSS.
 import type { Scenario } from '../machine/scenario';
 import type { OracleState } from '../machine/glibc/types';
 import type {
-  BinEntry, BinKind, BinList, Bins, Chunk, ChunkBin, ChunkLink, HeapState, Mapping, PageWalkState, StateRequestArgs, TimelinePoint,
+  BinEntry, BinKind, BinList, Bins, Chunk, ChunkBin, ChunkLink, HeapState, Mapping, MemInfoState, PageClass, PageCounts, PageRun,
+  PageWalkState, StateRequestArgs, TimelinePoint,
 } from '../protocol/state';
+import { MAX_PAGE_RUNS, PAGE_CLASSES } from '../protocol/state';
 import type { HeapStepRuntime } from './runtime';
 
 const TCACHE_LIST = 64;      // glibc's tcache chains never exceed 65535, but a view needs no more
@@ -99,15 +103,22 @@ export function buildState(sc: Scenario, address?: number, record = true): HeapS
 
   const counters = proc.counters();
   const brk = proc.brkNow();
-  const mappings: Mapping[] = proc.vmas().map((v) => ({
-    start: v.vm_start, end: v.vm_end,
-    perms: `${v.read ? 'r' : '-'}${v.write ? 'w' : '-'}${v.exec ? 'x' : '-'}${v.shared ? 's' : 'p'}`,
-    name: v.name, kind: v.kind,
-    residentPages: proc.residentPages(v.vm_start, v.vm_end), pages: Math.ceil((v.vm_end - v.vm_start) / 4096),
-  }));
+  const mappings: Mapping[] = proc.vmas().map((v) => {
+    const runs = proc.pageRuns(v.vm_start, v.vm_end);
+    const fitted = fitRuns(runs);
+    return {
+      start: v.vm_start, end: v.vm_end,
+      perms: `${v.read ? 'r' : '-'}${v.write ? 'w' : '-'}${v.exec ? 'x' : '-'}${v.shared ? 's' : 'p'}`,
+      name: v.name, kind: v.kind,
+      residentPages: proc.residentPages(v.vm_start, v.vm_end), pages: Math.ceil((v.vm_end - v.vm_start) / 4096),
+      pageCounts: countRuns(runs), pageRuns: fitted, runsApproximate: fitted !== runs,
+    };
+  });
 
+  const meminfo = memInfo(sc);
   const point: TimelinePoint = {
     step, rss: counters.rss, vsz: counters.vsz, heapSize: brk - base, freeBytes: Number(os.mallinfo2.fordblks ?? 0), brk,
+    memFree: meminfo.memFree, cached: meminfo.cached, dirty: meminfo.dirty, swapUsed: meminfo.swapTotal - meminfo.swapFree,
   };
   if (record) memo.timeline.set(step, point);
 
@@ -117,10 +128,58 @@ export function buildState(sc: Scenario, address?: number, record = true): HeapS
     chunks, top: topAddr, mmapped, truncated: os.heap.length >= 1000000,
     bins, mappings,
     layout: { heapBase: base, brk, mmapBase: proc.layout.mmapBase, stackTop: proc.layout.stackTop },
-    vsz: counters.vsz, rss: counters.rss, tlb: { hits: counters.tlbHits, misses: counters.tlbMisses },
+    vsz: counters.vsz, rss: counters.rss, tlb: { hits: counters.tlbHits, misses: counters.tlbMisses }, meminfo,
     pagewalk: pageWalkState(sc, walkAt),
     timeline: [...memo.timeline.values()].sort((a, b) => a.step - b.step),
   };
+}
+
+function memInfo(sc: Scenario): MemInfoState {
+  const m = new Map(sc.proc.pressure().meminfo);
+  const b = (k: string): number => (m.get(k) ?? 0) * 1024;
+  return {
+    memTotal: b('MemTotal'), memFree: b('MemFree'), memAvailable: b('MemAvailable'), cached: b('Cached'), dirty: b('Dirty'),
+    swapTotal: b('SwapTotal'), swapFree: b('SwapFree'),
+  };
+}
+
+function countRuns(runs: PageRun[]): PageCounts {
+  const c: PageCounts = { anon: 0, file: 0, dirty: 0, swap: 0, none: 0 };
+  for (const r of runs) c[r.cls] += r.pages;
+  return c;
+}
+
+// At most MAX_PAGE_RUNS runs: beyond that, equal slices, each the class most of its pages
+// have, a touched class winning over `none` so that a few swapped pages in a large untouched
+// area still show. Returns `runs` itself when it is short enough.
+export function fitRuns(runs: PageRun[]): PageRun[] {
+  if (runs.length <= MAX_PAGE_RUNS) return runs;
+  const total = runs.reduce((n, r) => n + r.pages, 0);
+  const slice = Math.ceil(total / MAX_PAGE_RUNS);
+  const out: PageRun[] = [];
+  const tally = new Map<PageClass, number>();
+  let inSlice = 0;
+  const close = (): void => {
+    let best: PageClass = 'none', bestN = 0;
+    for (const cls of PAGE_CLASSES) {
+      const n = tally.get(cls) ?? 0;
+      if (cls !== 'none' && n > bestN) { best = cls; bestN = n; }
+    }
+    const last = out[out.length - 1];
+    if (last && last.cls === best) last.pages += inSlice; else out.push({ cls: best, pages: inSlice });
+    tally.clear(); inSlice = 0;
+  };
+  for (const r of runs) {
+    let left = r.pages;
+    while (left > 0) {
+      const take = Math.min(left, slice - inSlice);
+      tally.set(r.cls, (tally.get(r.cls) ?? 0) + take);
+      inSlice += take; left -= take;
+      if (inSlice === slice) close();
+    }
+  }
+  if (inSlice) close();
+  return out;
 }
 
 // Reads through a cache of whole pages: a heap of 100,000 chunks is a few hundred pages, and

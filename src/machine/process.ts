@@ -4,6 +4,7 @@
 import type { MachineConfig } from './config';
 import type { EventSink } from './events';
 import type { MemoryInspector, VirtualMemory } from './memory/types';
+import type { MemoryPressure, PageRun } from './kernel/pressure';
 import type { ProcessLayout, Syscalls, VmArea } from './kernel/types';
 
 export interface ProcessCounters {
@@ -60,6 +61,8 @@ export interface EmulatedProcess {
   meminfo(): string;                      // /proc/meminfo text
   vmstat(): string;                       // /proc/vmstat's reclaim counters
   vmEvent(name: string): number;          // one /proc/vmstat or /proc/meminfo (kB) value by name
+  pressure(): MemoryPressure;             // meminfo, vmstat, watermarks, the last reclaim actions (no side effects)
+  pageRuns(start: number, end: number): PageRun[];   // each page of one area by class (no side effects)
   // Background kernel work (kswapd, the flusher) between steps: the interpreter supplies the
   // clock (its step count) and is asked, through `wake`, to call background() at a step.
   attachClock(clock: () => number, wake: (atStep: number) => void): void;

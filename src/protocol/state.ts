@@ -67,15 +67,38 @@ export interface Bins {
   large: BinList[];
 }
 
+// What one page of a mapping is now. anon: resident anonymous memory (or a private copy of a
+// file page); file: a page of the mapped file in the page cache, the same as on the disk;
+// dirty: such a page newer than the disk (written back by the flusher, fsync, msync or
+// reclaim); swap: written to swap, its pte holds the swap entry (a touch is a major fault);
+// none: not present, never touched or dropped since (a touch is a minor fault, or a major one
+// for a file page that must be read from the disk).
+export type PageClass = 'anon' | 'file' | 'dirty' | 'swap' | 'none';
+export const PAGE_CLASSES: readonly PageClass[] = ['anon', 'file', 'dirty', 'swap', 'none'];
+
+export type PageCounts = Record<PageClass, number>;
+
+export interface PageRun {
+  cls: PageClass;
+  pages: number;           // consecutive pages of that class
+}
+
 export interface Mapping {
   start: number;
   end: number;
   perms: string;           // 'rw-p'
   name: string;            // as /proc/self/maps prints it; anything a scenario names
   kind: string;
-  residentPages: number;
+  residentPages: number;   // mincore: for a file mapping, its pages in the page cache
   pages: number;
+  pageCounts: PageCounts;  // exact, and sums to `pages`
+  // in address order, summing to `pages`. Exact unless `runsApproximate`: a mapping whose
+  // classes change more than MAX_PAGE_RUNS times is cut into that many equal slices, each
+  // shown as the commonest class among its touched pages (`none` only if it has none).
+  pageRuns: PageRun[];
+  runsApproximate: boolean;
 }
+export const MAX_PAGE_RUNS = 512;
 
 export interface PageWalkLevelState {
   level: string;           // 'PML4' | 'PDPT' | 'PD' | 'PT' (i386: 'PDE' | 'PTE')
@@ -104,6 +127,22 @@ export interface TimelinePoint {
   heapSize: number;        // brk - heap base
   freeBytes: number;       // mallinfo2().fordblks
   brk: number;
+  // the whole machine, from /proc/meminfo, in bytes
+  memFree: number;         // MemFree
+  cached: number;          // Cached: the page cache, clean and dirty
+  dirty: number;           // Dirty: page-cache pages newer than the disk
+  swapUsed: number;        // SwapTotal - SwapFree
+}
+
+// /proc/meminfo's main lines, in bytes, at this stop.
+export interface MemInfoState {
+  memTotal: number;
+  memFree: number;
+  memAvailable: number;
+  cached: number;
+  dirty: number;
+  swapTotal: number;
+  swapFree: number;
 }
 
 export interface HeapState {
@@ -121,6 +160,7 @@ export interface HeapState {
   vsz: number;
   rss: number;
   tlb: { hits: number; misses: number };
+  meminfo: MemInfoState;
   pagewalk: PageWalkState | null;
   timeline: TimelinePoint[];
 }

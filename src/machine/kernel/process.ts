@@ -7,6 +7,7 @@ import type { EmulatedProcess, ProcessCounters } from '../process';
 import { libcLayout, PAGE, programLayout, type ImageMapping } from './layout';
 import { Mm } from './mm';
 import { mapsText, meminfoFields, meminfoText, pageWalk, pageWalkText, vmstatFields, vmstatText } from './procfs';
+import { memoryPressure, pageRuns, ReclaimLog, type MemoryPressure, type PageRun } from './pressure';
 import { makeSyscalls } from './syscalls';
 import type { ProcessLayout, Syscalls, VmArea } from './types';
 import type { Vma } from './vma';
@@ -16,6 +17,9 @@ export interface ProcessImage { rodata: { addr: number; bytes: Uint8Array }; dat
 class Process implements EmulatedProcess {
   mm: Mm;
   sys: Syscalls;
+  // the last reclaim actions, for the debugger; kept only while someone listens to events
+  reclaimLog = new ReclaimLog();
+  private listener: EventSink | null = null;
   constructor(readonly config: MachineConfig, readonly layout: ProcessLayout, image: ProcessImage) {
     this.mm = new Mm(config, layout);
     this.sys = makeSyscalls(this.mm);
@@ -56,8 +60,11 @@ class Process implements EmulatedProcess {
 
   get mem() { return this.mm.mmu; }
   get inspect() { return this.mm.mmu; }
-  get sink(): EventSink | null { return this.mm.sink; }
-  set sink(s: EventSink | null) { this.mm.sink = s; }
+  get sink(): EventSink | null { return this.listener; }
+  set sink(s: EventSink | null) {
+    this.listener = s;
+    this.mm.sink = s && ((e) => { if (e.event === 'reclaim') this.reclaimLog.add(e, this.mm.clock()); s(e); });
+  }
 
   get stdout() { return this.mm.stdout; }
   set stdout(f: ((bytes: Uint8Array) => void) | null) { this.mm.stdout = f; }
@@ -80,6 +87,8 @@ class Process implements EmulatedProcess {
       committed: mm.committed, commitLimit: mm.swapSlots * PAGE + Math.floor(mm.phys.totalFrames / 2) * PAGE,
     };
   }
+  pressure(): MemoryPressure { return memoryPressure(this.mm, this.reclaimLog); }
+  pageRuns(start: number, end: number): PageRun[] { return pageRuns(this.mm, start, end); }
   vmas(): VmArea[] { return this.mm.vmas.list.map((v) => ({ ...v })); }
   brkNow(): number { return this.mm.brk; }
   maps(): string { return mapsText(this.mm); }
@@ -107,17 +116,19 @@ class Process implements EmulatedProcess {
   snapshot(): unknown {
     const mm = this.mm;
     return { phys: mm.phys.clone(), vmas: mm.vmas.clone(), resident: new Map(mm.resident), swapped: new Map(mm.swapped),
-      swapStore: new Map(mm.swapStore), vm: vmState(mm), counters: { minflt: mm.minflt, majflt: mm.majflt, syscalls: mm.syscalls, committed: mm.committed,
+      swapStore: new Map(mm.swapStore), vm: vmState(mm), log: this.reclaimLog.clone(), counters: { minflt: mm.minflt, majflt: mm.majflt, syscalls: mm.syscalls, committed: mm.committed,
         brk: mm.brk, pt: mm.pageTableFrames, hits: mm.mmu.hits, misses: mm.mmu.misses, cr3: mm.mmu.cr3 } };
   }
   restore(s: unknown): void {
-    const x = s as ReturnType<Process['snapshot']> & { phys: Mm['phys']; vmas: Mm['vmas']; resident: Map<number, number>; swapped: Map<number, number>; swapStore: Map<number, Uint8Array>; vm: VmState; counters: Record<string, number> };
+    const x = s as ReturnType<Process['snapshot']> & { phys: Mm['phys']; vmas: Mm['vmas']; resident: Map<number, number>; swapped: Map<number, number>; swapStore: Map<number, Uint8Array>; vm: VmState; log?: ReclaimLog; counters: Record<string, number> };
     const mm = this.mm;
     const phys = x.phys.clone();
     (mm as { phys: Mm['phys'] }).phys = phys;
     (mm.mmu as { phys: Mm['phys'] }).phys = phys;
     mm.vmas = x.vmas.clone(); mm.resident = new Map(x.resident); mm.swapped = new Map(x.swapped); mm.swapStore = new Map(x.swapStore);
     restoreVmState(mm, x.vm);
+    this.reclaimLog = new ReclaimLog();
+    this.reclaimLog.entries = (x.log?.entries ?? []).map((e) => ({ ...e }));
     const c = x.counters;
     mm.minflt = c.minflt; mm.majflt = c.majflt; mm.syscalls = c.syscalls; mm.committed = c.committed; mm.brk = c.brk;
     mm.pageTableFrames = c.pt; mm.mmu.hits = c.hits; mm.mmu.misses = c.misses; mm.mmu.cr3 = c.cr3;
