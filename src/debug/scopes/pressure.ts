@@ -56,7 +56,7 @@ export function reclaimText(e: ReclaimLogEntry): string {
     case 'kswapd_wake': return `kswapd wake: ${e.detail ?? ''}`;
     case 'kswapd_sleep': return `kswapd sleep: ${e.detail ?? ''}`;
     case 'direct_reclaim': return `direct reclaim: ${e.detail ?? ''}`;
-    case 'oom_kill': return `OOM kill: ${e.detail ?? ''}`;
+    case 'oom_kill': return `OOM killer: ${e.detail ?? ''}`;
   }
 }
 
