@@ -25,6 +25,8 @@ import { BreakpointMemory } from './restart';
 import { stateRequest } from './state-request';
 import { STATE_REQUEST, TRAVEL_REQUEST } from '../protocol/state';
 import { travelStep } from './travel';
+import { EXPLAIN_REQUEST } from '../protocol/explain';
+import { explainRequest, recordForExplain } from './explain';
 
 export const THREAD_ID = 1;
 
@@ -52,7 +54,7 @@ export class HeapStepSession extends LoggingDebugSession {
         this.sendEvent(stoppedEvent(kind, THREAD_ID, text, detail));
       },
       output: (text, category, line) => this.sendEvent(outputEvent(text, category, this.runtime.path, line)),
-      event: () => { /* views subscribe later */ },
+      event: (e) => recordForExplain(this.runtime, e),
       exited: (status) => { this.progress.end(); this.sendEvent(new ExitedEvent(status)); this.end(); },
     });
     this.console = new ConsoleContext(this.runtime, this.store, (e) => this.sendEvent(e));
@@ -244,6 +246,7 @@ export class HeapStepSession extends LoggingDebugSession {
 
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
     if (command === STATE_REQUEST) return this.guard(response, () => { response.body = stateRequest(this.runtime, args as { address?: number }); this.sendResponse(response); });
+    if (command === EXPLAIN_REQUEST) return this.guard(response, () => { response.body = explainRequest(this.runtime, this.sources, args); this.sendResponse(response); });
     if (command === TRAVEL_REQUEST) {
       return this.guard(response, () => {
         const step = travelStep(args);
