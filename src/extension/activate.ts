@@ -6,6 +6,7 @@ import { registerDebugAdapter } from './debug-adapter';
 import { registerDebugConfigurations } from './debug-config';
 import { registerDebugScenario } from './debug-scenario';
 import { registerDiagnostics } from './diagnostics';
+import { registerExplain } from './explain';
 import { registerExportState } from './export-state';
 import { registerHover } from './hover';
 import { registerInlineValues } from './inline-values';
@@ -14,6 +15,7 @@ import { registerOpenExample } from './open-example';
 import { registerRunScenario } from './run-scenario';
 import { Stops } from './stops';
 import { registerViews } from './views/index';
+import { registerWalkthrough } from './walkthrough';
 
 export interface Services { log: Log; stops: Stops }
 export type Feature = (context: vscode.ExtensionContext, services: Services) => void;
@@ -32,6 +34,8 @@ export const FEATURES: Feature[] = [
   (c, s) => registerHover(c, s.stops),
   (c, s) => registerInlineValues(c, s.stops),
   (c, s) => registerViews(c, s.stops),
+  (c, s) => registerExplain(c, s.stops),
+  (c) => registerWalkthrough(c),
 ];
 
 // When the bundle's first and last lines ran (build.mjs), so the time counts evaluating the code.

@@ -9,5 +9,15 @@ export const Commands = {
   debugScenario: 'heapstep.debugScenario',
   exportState: 'heapstep.exportState',
   openExample: 'heapstep.openExample',
+  explain: 'heapstep.explain',
+  walkthroughOpen: 'heapstep.walkthrough.open',
 } as const;
 export type CommandId = typeof Commands[keyof typeof Commands];
+
+// `contributes.walkthroughs`; VS Code's full id is `heapstep.heapstep#<id>`.
+export const Walkthroughs = {
+  howMallocGetsMemory: 'heapstep.howMallocGetsMemory',
+  how2heap: 'heapstep.how2heap',
+} as const;
+// A step is done once its button has shown the answer: `onContext:<prefix><step id>`.
+export const WALKTHROUGH_DONE_PREFIX = 'heapstep.walkthrough.';
