@@ -1,7 +1,9 @@
 // Address space: the process's mappings from the stack down to the program image, to scale.
 // Linear shows how empty a 47-bit address space is; log gives each mapping and each gap a
 // height by the logarithm of its size, so a 4 KiB page and a 1 GiB gap both stay visible.
-import type { HeapState, Mapping } from '../src/protocol/state';
+// Along each mapping runs a strip of its pages, coloured by what they are now: resident
+// anonymous, page cache (clean or dirty), swapped out, or not present.
+import { PAGE_CLASSES, type HeapState, type Mapping, type PageClass, type PageCounts } from '../src/protocol/state';
 import { bytes, el, hex, hook, post, save, saved, start } from './common';
 
 type Scale = 'linear' | 'log';
@@ -15,6 +17,45 @@ let scale: Scale = saved<{ scale: Scale }>()?.scale ?? 'log';
 let last: HeapState | null = null;
 
 interface Segment { start: number; end: number; map?: Mapping; px: number }
+
+// what each class is called in the legend and in a mapping's title
+const CLASS_TEXT: Record<PageClass, string> = {
+  anon: 'resident (anonymous)', file: 'page cache, clean', dirty: 'page cache, dirty', swap: 'swapped out', none: 'not present',
+};
+const CLASS_HELP: Record<PageClass, string> = {
+  anon: 'in RAM, no copy elsewhere: reclaim must swap it out',
+  file: 'a page of the mapped file in RAM, the same as on the disk: reclaim may drop it',
+  dirty: 'a page of the mapped file newer than the disk: written back before it can go',
+  swap: 'in swap: a touch is a major fault that reads it back',
+  none: 'never touched, or dropped since: a touch is a page fault',
+};
+
+function countsText(c: PageCounts): string {
+  return PAGE_CLASSES.filter((k) => c[k]).map((k) => `${c[k]} ${CLASS_TEXT[k]}`).join(', ');
+}
+
+function legend(): HTMLElement {
+  return el('ul', { cls: 'legend pages-legend', attrs: { 'aria-label': 'Page colours' } }, ...PAGE_CLASSES.map((k) =>
+    el('li', { attrs: { title: CLASS_HELP[k] } }, el('span', { cls: `swatch pg-${k}`, attrs: { 'aria-hidden': 'true' } }), CLASS_TEXT[k],
+      el('span', { cls: 'sr-only', text: `: ${CLASS_HELP[k]}` }))));
+}
+
+let drawnRuns = 0;
+// The mapping's pages as a strip of runs, each as wide as its share of the pages.
+function strip(m: Mapping): HTMLElement {
+  const s = el('span', { cls: 'pages', attrs: { 'aria-hidden': 'true' } });
+  let page = 0;
+  for (const r of m.pageRuns) {
+    const from = m.start + page * 4096;
+    const title = `${hex(from)}-${hex(from + r.pages * 4096)}: ${r.pages} page${r.pages === 1 ? '' : 's'} ${CLASS_TEXT[r.cls]}${m.runsApproximate ? ' (mostly)' : ''}`;
+    const run = el('span', { cls: `run pg-${r.cls}`, attrs: { title } });
+    run.style.width = `${m.pages ? (100 * r.pages) / m.pages : 0}%`;
+    s.append(run);
+    page += r.pages;
+    drawnRuns++;
+  }
+  return s;
+}
 
 function segments(maps: Mapping[]): Segment[] {
   const out: Segment[] = [];
@@ -50,11 +91,10 @@ function vmaBox(s: Segment): HTMLElement {
   const m = s.map;
   const size = m.end - m.start;
   const text = `${hex(m.start)}-${hex(m.end)} ${m.perms} ${m.name || '[anon]'} · ${bytes(size)} · ${m.residentPages}/${m.pages} pages resident`;
-  const b = el('button', { cls: `vma mono ${m.kind}`, attrs: { 'aria-label': text, title: text } });
+  const label = `${text}. Pages: ${countsText(m.pageCounts)}${m.runsApproximate ? ' (the strip is approximate)' : ''}`;
+  const b = el('button', { cls: `vma mono ${m.kind}`, attrs: { 'aria-label': label, title: label } });
   if (s.px >= 14) b.append(el('span', { text }));
-  const res = el('span', { cls: 'res', attrs: { 'aria-hidden': 'true' } });
-  res.style.width = `${m.pages ? (100 * m.residentPages) / m.pages : 0}%`;
-  b.append(res);
+  b.append(strip(m));
   b.style.height = `${s.px}px`;
   b.addEventListener('click', () => post({ type: 'selectAddress', addr: m.start }));
   return b;
@@ -72,6 +112,7 @@ function render(s: HeapState): void {
     b.addEventListener('click', () => { scale = k; save({ scale }); if (last) render(last); });
     return b;
   };
+  drawnRuns = 0;
   const segs = segments(s.mappings);
   const column = el('div', { cls: 'aspace', attrs: { role: 'group', 'aria-label': `${s.mappings.length} mappings, highest address first` } });
   for (const sg of segs) column.append(vmaBox(sg));
@@ -83,13 +124,20 @@ function render(s: HeapState): void {
     m.style.position = 'absolute'; m.style.right = '4px'; m.style.top = `${Math.max(0, y - 8)}px`;
     column.append(m);
   }
+  const mi = s.meminfo;
+  const machine = `Machine: MemFree ${bytes(mi.memFree)} of ${bytes(mi.memTotal)} · Cached ${bytes(mi.cached)} (dirty ${bytes(mi.dirty)})`
+    + (mi.swapTotal ? ` · swap used ${bytes(mi.swapTotal - mi.swapFree)} of ${bytes(mi.swapTotal)}` : ' · no swap');
+  const totals: PageCounts = { anon: 0, file: 0, dirty: 0, swap: 0, none: 0 };
+  for (const m of s.mappings) for (const k of PAGE_CLASSES) totals[k] += m.pageCounts[k];
   root.replaceChildren(
     el('div', { cls: 'toolbar', attrs: { role: 'toolbar', 'aria-label': 'Scale' } }, toggle('linear', 'Linear'), toggle('log', 'Log')),
     el('p', { text: `VSZ ${bytes(s.vsz)} · RSS ${bytes(s.rss)} (${pct}% resident)` }), bar,
+    el('p', { text: machine }),
+    legend(),
     el('p', { cls: 'mono', text: markers.map(([n, a]) => `${n} ${hex(a)}`).join(' · ') }),
     column,
   );
-  hook.addrspace = { mappings: column.querySelectorAll('button.vma').length, scale };
+  hook.addrspace = { mappings: column.querySelectorAll('button.vma').length, scale, runs: drawnRuns, totals };
 }
 
 start(root, render);

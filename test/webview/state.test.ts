@@ -2,7 +2,8 @@
 // machine (no fault, no TLB fill, no RSS change).
 import { strict as assert } from 'node:assert';
 import { buildState } from '../../src/debug/state-request';
-import { scenario } from './states';
+import { MAX_PAGE_RUNS, PAGE_CLASSES, type PageClass } from '../../src/protocol/state';
+import { PRESSURE_HEAP, scenario } from './states';
 
 const TEXT = `char *p[12];
 for (int i = 0; i < 12; i++) p[i] = malloc(0x28);
@@ -63,6 +64,68 @@ describe('heapstep/state', () => {
     const freed = second.chunks.find((c) => c.state === 'free')!;
     assert.ok(freed.changed);
     assert.ok(again.chunks.find((c) => c.addr === freed.addr)!.changed, 'asking twice at one stop keeps the highlight');
+  });
+});
+
+describe('heapstep/state: pages and memory pressure', () => {
+  it('classes every page of every mapping as its page-table entry says, and the classes add up to RSS and swap in use', () => {
+    const sc = scenario(PRESSURE_HEAP);
+    sc.interp.run(1e9);
+    const before = sc.proc.counters();
+    const s = buildState(sc);
+    assert.deepEqual(sc.proc.counters(), before);
+    const seen: Record<PageClass, number> = { anon: 0, file: 0, dirty: 0, swap: 0, none: 0 };
+    for (const m of s.mappings) {
+      const classes = m.pageRuns.flatMap((r) => Array<PageClass>(r.pages).fill(r.cls));
+      assert.equal(classes.length, m.pages, m.name);
+      assert.equal(m.runsApproximate, false);
+      const shared = m.perms.endsWith('s');
+      for (let i = 0; i < m.pages; i++) {
+        // the pte: present (its dirty bit, for the shared file mapping), a swap entry, or empty
+        const w = sc.proc.pagewalk(m.start + i * 4096);
+        const pte = w.levels[w.levels.length - 1];
+        const want: PageClass = w.swapped ? 'swap' : !w.present ? 'none' : !shared ? 'anon' : pte.bits.D ? 'dirty' : 'file';
+        assert.equal(classes[i], want, `${m.name} page ${i}`);
+        seen[want]++;
+      }
+      for (const k of PAGE_CLASSES) assert.equal(m.pageCounts[k], classes.filter((c) => c === k).length, `${m.name} ${k}`);
+    }
+    for (const k of PAGE_CLASSES) assert.ok(seen[k] > 0, `no ${k} page in the scenario`);
+    assert.equal((seen.anon + seen.file + seen.dirty) * 4096, s.rss);
+    assert.equal(seen.swap * 4096, s.meminfo.swapTotal - s.meminfo.swapFree);
+    assert.equal(seen.dirty * 4096, s.meminfo.dirty);
+  });
+
+  it('fits a mapping whose pages alternate into a bounded number of runs, with exact counts', () => {
+    const sc = scenario(`char *m = mmap(NULL, 4096 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+for (int i = 0; i < 4096; i += 2) m[i * 4096] = 1;
+`);
+    sc.interp.run(1e9);
+    const m = buildState(sc).mappings.find((x) => x.pages >= 4096 && x.pageCounts.anon >= 2048)!;
+    assert.ok(m, 'the mapping');
+    assert.equal(m.runsApproximate, true);
+    assert.ok(m.pageRuns.length <= MAX_PAGE_RUNS, `${m.pageRuns.length} runs`);
+    assert.equal(m.pageRuns.reduce((n, r) => n + r.pages, 0), m.pages);
+    // the mapping merged with the anonymous area next to it: count its present pages afresh
+    let present = 0;
+    for (let i = 0; i < m.pages; i++) if (sc.proc.pagewalk(m.start + i * 4096).present) present++;
+    assert.ok(present >= 2048);
+    assert.equal(m.pageCounts.anon, present);
+    assert.equal(m.pageCounts.none, m.pages - present);
+  });
+
+  it('puts MemFree, Cached, Dirty and swap in use into each timeline point, as /proc/meminfo has them then', () => {
+    const sc = scenario(PRESSURE_HEAP);
+    const want: number[][] = [];
+    for (const stop of [4, 3000, 1e9]) {
+      sc.interp.run(Math.max(0, stop - sc.interp.steps));
+      const kb = (k: string) => sc.proc.vmEvent(k) * 1024;
+      want.push([kb('MemFree'), kb('Cached'), kb('Dirty'), kb('SwapTotal') - kb('SwapFree')]);
+      buildState(sc);
+    }
+    const t = buildState(sc, undefined, false).timeline;
+    assert.deepEqual(t.map((p) => [p.memFree, p.cached, p.dirty, p.swapUsed]), want);
+    assert.ok(want[2][3] > 0 && want[2][2] > 0 && want[0][3] === 0, JSON.stringify(want));
   });
 });
 

@@ -30,3 +30,20 @@ for (int i = 0; i < ${n}; i++) keep[i] = malloc(16 + (i % 5) * 24);
 for (int i = 0; i < ${n}; i += 3) free(keep[i]);
 `;
 }
+
+// Memory pressure on a 16 MiB machine with swap: 24 MiB of anonymous memory touched (part of it
+// swapped out), then a file mapped shared, 16 of its pages written (dirty) and 24 read (clean).
+// Every page class of the address space view occurs; step counts to stop at are the caller's.
+export const PRESSURE_HEAP = `#pragma ram 16MiB
+#pragma swap 64MiB
+#pragma overcommit 1
+#pragma file data.bin 256KiB
+unsigned long size = 24UL << 20;
+char *p = malloc(size);
+for (unsigned long off = 0; off < size; off += 4096) p[off] = 1;
+int fd = open("data.bin", O_RDWR);
+char *s = mmap(NULL, 262144, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+for (int i = 0; i < 16; i++) s[i * 4096] = 'x';
+long sum = 0;
+for (int i = 16; i < 40; i++) sum += s[i * 4096];
+`;

@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import type { ViewMessage } from '../../src/protocol/messages';
 import type { HeapState } from '../../src/protocol/state';
 import { startHarness, type Harness } from './harness';
-import { exampleState, manyChunks, statesAt } from './states';
+import { exampleState, manyChunks, PRESSURE_HEAP, statesAt } from './states';
 
 const HOSTILE = '<script>alert(1)</script>';
 const HOSTILE_HEAP = `char *a = malloc(40);
@@ -23,6 +23,15 @@ describe('webviews in Chromium', function () {
     fastbins = exampleState('examples/tcache-and-fastbins.heap', 40);
   });
   after(async () => { await h?.close(); });
+
+  // a colour as the canvas stores it: the page's own reading of a CSS colour, through a 1x1 canvas
+  const rgbOf = (v: Awaited<ReturnType<Harness['open']>>, css: string): Promise<number[]> => v.page.evaluate((c) => {
+    const cv = document.createElement('canvas'); cv.width = cv.height = 1;
+    const x = cv.getContext('2d')!; x.fillStyle = c; x.fillRect(0, 0, 1, 1);
+    return [...x.getImageData(0, 0, 1, 1).data.slice(0, 3)];
+  }, css);
+  const cssVar = (v: Awaited<ReturnType<Harness['open']>>, name: string): Promise<string> =>
+    v.page.evaluate((n) => getComputedStyle(document.documentElement).getPropertyValue(n).trim(), name);
 
   const last = async (posted: () => Promise<ViewMessage[]>): Promise<ViewMessage> => {
     const all = await posted();
@@ -148,6 +157,49 @@ describe('webviews in Chromium', function () {
     });
   });
 
+  describe('address space: pages by class', () => {
+    it('colours each mapping\'s pages resident, page cache, dirty, swapped or not present, with a legend and titles', async () => {
+      const s = statesAt(PRESSURE_HEAP, [1e9])[0];
+      const file = s.mappings.find((m) => m.name.endsWith('data.bin'))!;
+      assert.ok(file.pageCounts.dirty > 0 && file.pageCounts.file > 0, 'the shared file mapping has dirty and clean pages');
+      assert.ok(s.mappings.some((m) => m.pageCounts.swap > 0), 'some pages are in swap');
+      file.name = `/home/student/${HOSTILE}`;
+      const v = await h.open('addressSpace');
+      await v.sendState(s);
+      const d = await v.hook<{ runs: number; totals: Record<string, number> }>('addrspace');
+      assert.equal(d.runs, s.mappings.reduce((n, m) => n + m.pageRuns.length, 0));
+      assert.equal(await v.page.locator('.pages .run').count(), d.runs);
+      for (const k of ['anon', 'file', 'dirty', 'swap', 'none']) {
+        assert.equal(d.totals[k], s.mappings.reduce((n, m) => n + m.pageCounts[k as 'anon'], 0), k);
+        // each class is drawn in its theme colour, and no two classes share one
+        const runBg = await v.page.locator(`.pages .run.pg-${k}`).first().evaluate((e) => getComputedStyle(e).backgroundColor);
+        assert.deepEqual(await rgbOf(v, runBg), await rgbOf(v, await cssVar(v, `--hs-page-${k}`)), k);
+      }
+      const colours = await Promise.all(['anon', 'file', 'dirty', 'swap', 'none'].map(async (k) => (await rgbOf(v, await cssVar(v, `--hs-page-${k}`))).join()));
+      assert.equal(new Set(colours).size, 5, colours.join(' / '));
+      // the legend names every class, each swatch in its colour
+      const legend = v.page.getByRole('list', { name: 'Page colours' });
+      assert.equal(await legend.locator('li').count(), 5);
+      const legendText = await legend.textContent();
+      for (const t of ['resident (anonymous)', 'page cache, clean', 'page cache, dirty', 'swapped out', 'not present']) assert.ok(legendText!.includes(t), t);
+      // the file mapping's button says its counts; its strip widths follow its runs
+      const button = v.page.locator('button.vma', { has: v.page.locator('.run.pg-dirty') }).first();
+      const label = await button.getAttribute('aria-label');
+      assert.ok(label!.includes(`${file.pageCounts.dirty} page cache, dirty`) && label!.includes(`${file.pageCounts.file} page cache, clean`), label!);
+      assert.ok(label!.includes(HOSTILE), 'the name is in the label as text');
+      const firstRun = button.locator('.run').first();
+      assert.match((await firstRun.getAttribute('title'))!, new RegExp(`^0x${file.start.toString(16)}-0x[0-9a-f]+: ${file.pageRuns[0].pages} pages page cache, dirty$`));
+      const [runW, stripW] = await Promise.all([firstRun.evaluate((e) => e.getBoundingClientRect().width), button.locator('.pages').evaluate((e) => e.getBoundingClientRect().width)]);
+      assert.ok(Math.abs(runW / stripW - file.pageRuns[0].pages / file.pages) < 0.01, `${runW} of ${stripW}`);
+      const swapTitle = await v.page.locator('.run.pg-swap').first().getAttribute('title');
+      assert.match(swapTitle!, /swapped out$/);
+      assert.equal(await v.page.locator('script').count(), 1);
+      assert.deepEqual(v.alerts, []);
+      assert.deepEqual(v.errors, []);
+      await v.page.close();
+    });
+  });
+
   describe('page walk', () => {
     it('shows the four levels with their bits, the frame and the TLB', async () => {
       const v = await h.open('pageWalk');
@@ -175,9 +227,47 @@ describe('webviews in Chromium', function () {
       await v.sendState(s);
       assert.equal((await v.hook<{ points: number }>('timeline')).points, 4);
       const x = await v.page.evaluate(() => (globalThis as unknown as { __heapstep: { timeline: { xOf(i: number): number } } }).__heapstep.timeline.xOf(1));
-      const box = (await v.page.locator('canvas').boundingBox())!;
+      const box = (await v.page.locator('canvas').first().boundingBox())!;
       await v.page.mouse.click(box.x + x, box.y + 100);
       assert.deepEqual(await last(v.posted), { type: 'travel', step: s.timeline[1].step });
+      await v.page.close();
+    });
+
+    it('plots MemFree, Cached, Dirty and swap used in a second chart with a legend; a click there travels too', async () => {
+      const states = statesAt(PRESSURE_HEAP, [4, 3000, 6000, 1e9]);
+      const s = states[states.length - 1];
+      const p = s.timeline[s.timeline.length - 1];
+      assert.ok(p.swapUsed > 0 && p.dirty > 0 && p.cached > p.dirty, JSON.stringify(p));
+      const v = await h.open('timeline');
+      await v.sendState(s);
+      const t = await v.hook<{ drawn: Record<string, number> }>('timeline');
+      for (const k of ['rss', 'vsz', 'memFree', 'cached', 'dirty', 'swapUsed']) assert.equal(t.drawn[k], 4, k);
+      for (const name of ['MemFree', 'Cached', 'Dirty', 'swap used (SwapTotal − SwapFree)']) {
+        assert.equal(await v.page.getByRole('button', { name }).getAttribute('aria-pressed'), 'true', name);
+      }
+      const canvases = v.page.locator('canvas');
+      assert.equal(await canvases.count(), 2);
+      assert.match((await canvases.nth(1).getAttribute('aria-label'))!, /MemFree, Cached, Dirty and swap used/);
+      // the last swap point is drawn in the swap colour where the hook says it is
+      const at = await v.page.evaluate(() => (globalThis as unknown as { __heapstep: { timeline: { pointAt(k: string, i: number): { chart: string; x: number; y: number } } } }).__heapstep.timeline.pointAt('swapUsed', 3));
+      assert.equal(at.chart, 'machine');
+      const pixel = await canvases.nth(1).evaluate((c, q) => {
+        const cv = c as HTMLCanvasElement, r = window.devicePixelRatio || 1;
+        return [...cv.getContext('2d')!.getImageData(Math.round(q.x * r), Math.round(q.y * r), 1, 1).data.slice(0, 3)];
+      }, at);
+      const want = await rgbOf(v, await cssVar(v, '--hs-page-swap'));
+      assert.ok(pixel.every((c, i) => Math.abs(c - want[i]) <= 3), `pixel ${pixel} want ${want}`);
+      // turning swap used off leaves it undrawn
+      await v.page.getByRole('button', { name: 'swap used (SwapTotal − SwapFree)' }).click();
+      assert.equal((await v.hook<{ drawn: Record<string, number> }>('timeline')).drawn.swapUsed, 0);
+      // the table has the machine's columns
+      const head = await v.page.locator('table tr').first().textContent();
+      assert.ok(head!.includes('MemFree') && head!.includes('swap used'), head!);
+      const x = await v.page.evaluate(() => (globalThis as unknown as { __heapstep: { timeline: { xOf(i: number): number } } }).__heapstep.timeline.xOf(1));
+      const box = (await canvases.nth(1).boundingBox())!;
+      await v.page.mouse.click(box.x + x, box.y + 100);
+      assert.deepEqual(await last(v.posted), { type: 'travel', step: s.timeline[1].step });
+      assert.deepEqual(v.errors, []);
       await v.page.close();
     });
   });
