@@ -1,6 +1,6 @@
 // The webview bundles: one IIFE per view plus the shared stylesheet. Shared by build.mjs and
 // the webview tests, so the tests load exactly what the extension ships.
-export const MEDIA_VIEWS = ['heapmap', 'bins', 'addrspace', 'pagewalk', 'timeline'];
+export const MEDIA_VIEWS = ['heapmap', 'bins', 'addrspace', 'pagewalk', 'timeline', 'explain'];
 
 export function mediaBuildOptions(outdir) {
   return {
