@@ -2,6 +2,7 @@
 // (dist/web/extension.js) alike: a list of registrations, one concern per file. Nothing here
 // touches Node, so the same code runs in the browser's extension host.
 import type * as vscode from 'vscode';
+import { registerCompareWithHost } from './compare-with-host';
 import { registerDebugAdapter } from './debug-adapter';
 import { registerDebugConfigurations } from './debug-config';
 import { registerDebugScenario } from './debug-scenario';
@@ -36,6 +37,7 @@ export const FEATURES: Feature[] = [
   (c, s) => registerViews(c, s.stops),
   (c, s) => registerExplain(c, s.stops),
   (c) => registerWalkthrough(c),
+  (c) => registerCompareWithHost(c),
 ];
 
 // When the bundle's first and last lines ran (build.mjs), so the time counts evaluating the code.

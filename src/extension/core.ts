@@ -4,3 +4,4 @@
 export { HeapStepSession } from '../debug/session';
 export { runScenarioText } from './run-core';
 export { checkText } from './check-text';
+export { hostCompare } from './compare/lazy';

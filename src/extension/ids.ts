@@ -9,6 +9,7 @@ export const Commands = {
   debugScenario: 'heapstep.debugScenario',
   exportState: 'heapstep.exportState',
   openExample: 'heapstep.openExample',
+  compareWithHost: 'heapstep.compareWithHost',
   explain: 'heapstep.explain',
   walkthroughOpen: 'heapstep.walkthrough.open',
 } as const;
