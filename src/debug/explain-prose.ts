@@ -77,7 +77,9 @@ const link = (text: string, ref: ExplainRef | null): ExplainRun => (ref ? { text
 const binLink = (b: BinRef, text = b.label): ExplainRun => link(text, b);
 
 function callText(c: CallRecord): string {
-  const arg = (a: Val) => (typeof a === 'bigint' || a > 0xffff || a < 0 ? hx(big(a)) : String(a));
+  if (!c.finished && !c.args.length) return `${c.fn}(…)`;   // an aborted call's arguments are not recorded
+  // as the CLI prints arguments
+  const arg = (a: Val) => (typeof a === 'bigint' || a > 0xffff ? hx(big(a)) : String(a));
   return `${c.fn}(${c.args.map(arg).join(', ')})`;
 }
 export { callText };
@@ -142,6 +144,17 @@ const start = (ctx: Ctx, opened: boolean, ...parts: (string | ExplainRun | null 
 };
 
 type Rule = [RegExp, (m: RegExpExecArray, ctx: Ctx) => void];
+
+// What the commonest checks saw (malloc.c's messages).
+const ABORTS: [RegExp, string][] = [
+  [/double free detected in tcache/, 'The chunk\'s second word held tcache_key, the mark of a chunk in tcache, so free walked the tcache bin of its size and found the chunk already there: it was freed twice.'],
+  [/double free or corruption \(fasttop\)/, 'The chunk is already the first one of its fastbin, the last fast chunk freed: it was freed twice in a row.'],
+  [/double free or corruption \(!prev\)/, 'The next chunk\'s PREV_INUSE bit says this chunk is already free.'],
+  [/free\(\): invalid pointer/, 'The pointer is not one malloc returned: misaligned, or its size field would make the chunk wrap around the address space.'],
+  [/free\(\): invalid size/, 'The chunk\'s size field is smaller than the smallest chunk or not a multiple of 16: the header was overwritten.'],
+  [/malloc\(\): corrupted top size/, 'The top chunk\'s size field is larger than the heap can hold: something wrote over it (the check that stops the house of force).'],
+  [/corrupted size vs\. prev_size/, 'A chunk\'s size and the prev_size field of the chunk after it disagree: a header was overwritten.'],
+];
 const H = '(0x[0-9a-f]+)';
 const S = (n: string | number) => num(String(n));
 
@@ -151,6 +164,7 @@ const RULES: Rule[] = [
     ctx.w.para('This is the first allocator call of the process, so ', src(ctx, 'tcache_init'),
       ' first sets up the thread\'s cache: it allocates the tcache_perthread_struct (a 0x290 chunk holding a count and a list head for each of the 64 tcache bins) the way any request is served.');
     ctx.prev = 'tcache_init';
+    ctx.searched = true;   // no arena to search yet: the heap itself is about to be made
   }],
   [new RegExp(`^tcache_init: tcache_perthread_struct at ${H}; now the request itself`), (m, ctx) => {
     ctx.w.para('The tcache_perthread_struct is the chunk at ', chunk(ctx, m[1], 0x290), '. Only now does malloc turn to the request itself; tcache is brand new and empty, so it goes on to ', src(ctx, '_int_malloc'), '.');
@@ -237,9 +251,11 @@ const RULES: Rule[] = [
   }],
   [/^malloc_consolidate: (\d+) fast chunks? merged into unsorted\/top/, (m, ctx) => {
     const n = Number(m[1]);
-    const why = ctx.c.fn === 'malloc_trim' ? 'malloc_trim first empties the fastbins: '
-      : ctx.c.fn === 'free' ? 'The merged chunk was large (at least 64 KiB, FASTBIN_CONSOLIDATION_THRESHOLD), so free emptied the fastbins: '
-      : 'A large request first empties the fastbins, to fight fragmentation: ';
+    const fn = ctx.c.fn;
+    const why = fn === 'free' ? 'The merged chunk was large (at least 64 KiB, FASTBIN_CONSOLIDATION_THRESHOLD), so free emptied the fastbins: '
+      : fn === 'mallopt' ? 'mallopt first empties the fastbins (a new setting may change which chunks are fast): '
+      : fn === 'malloc' || fn === 'calloc' ? 'A large request first empties the fastbins, to fight fragmentation: '
+      : `${fn} first empties the fastbins: `;
     ctx.w.para(why, src(ctx, 'malloc_consolidate'), n ? ` merged ${n} fast chunk${n === 1 ? '' : 's'} with ${n === 1 ? 'its' : 'their'} free neighbours and moved the result to the `
       : ' found no fast chunk to merge into the ', binLink(binRef('unsorted', 1), 'unsorted bin'), ' or into top.');
   }],
@@ -259,7 +275,7 @@ const RULES: Rule[] = [
     const first = ctx.c.why.slice(0, ctx.i).some((w) => w.startsWith('tcache_init: the first call'));
     start(ctx, opened, first ? 'There is no heap yet, so ' : `top was too small for a ${ctx.nb !== null ? hx(ctx.nb) : ''} chunk, so `, src(ctx, 'sysmalloc'),
       ' asked the kernel for more with ', sys(ctx, 'brk', (e) => end !== null && Number(e.args[0]) === end) ?? 'brk',
-      ': the program break moved up by ', m[1], size !== null ? ` (${kib(size)}: the request, M_TOP_PAD's 128 KiB of slack, rounded up to whole pages)` : '',
+      ': the program break moved up by ', m[1], size !== null ? ` (${kib(size)}: enough for the request and M_TOP_PAD's 128 KiB of slack, less what top already had, rounded up to whole pages)` : '',
       ', and the heap now reaches ', mapping(end !== null ? hx(end) : m[2], from, end),
       '. The kernel only reserves these pages; each is given RAM at its first touch, by a page fault.');
     ctx.prev = 'sysmalloc';
@@ -302,8 +318,10 @@ const RULES: Rule[] = [
     const addr = toTop ? m[6] : m[4], size = toTop ? m[7] : m[5];
     const mem = ctx.c.args[0] !== undefined ? Number(ctx.c.args[0]) - 16 : null;
     const own = mem !== null ? chunk(ctx, hx(mem), null) : null;
-    ctx.w.para('The chunk ', own ?? '', own ? ' ' : '', `is too big for a fastbin (above ${hx(MAX_FAST)})`,
-      ' and tcache did not take it (its bin was full, or the chunk is above tcache\'s largest size, 0x410), so ', src(ctx, '_int_free'), ' freed it into the arena');
+    const alone = !parts.length && !toTop ? S(size) : null;   // the chunk's own size, when nothing was merged
+    const tcache = alone === null ? 'tcache did not take it (its bin was full, or the chunk is above tcache\'s largest size, 0x410)'
+      : alone > TCACHE_MAX ? `it is above tcache's largest size (${hx(TCACHE_MAX)})` : `its tcache bin was full`;
+    ctx.w.para('The chunk ', own ?? '', own ? ' ' : '', `is too big for a fastbin (above ${hx(MAX_FAST)}) and `, tcache, ', so ', src(ctx, '_int_free'), ' freed it into the arena');
     if (parts.length) {
       ctx.w.add(', first merging it with its free neighbours: ');
       parts.forEach((p, k) => ctx.w.add(k ? ' and ' : '', `${p[1]} with `, chunk(ctx, p[2], null)));
@@ -339,7 +357,8 @@ const RULES: Rule[] = [
     ctx.w.para('The chunk has NON_MAIN_ARENA set, so glibc takes its arena from the heap_info at ', m[1], ' (its ar_ptr, ', m[2], ') instead of main_arena.');
   }],
   [/^abort: (.*)$/, (m, ctx) => {
-    ctx.w.para('One of glibc\'s integrity checks failed: “', m[1], '”. glibc does not try to repair its heap: it calls abort, SIGABRT ends the program with status 134.');
+    const why = ABORTS.find(([re]) => re.test(m[1]))?.[1];
+    ctx.w.para('One of glibc\'s integrity checks failed: “', m[1], '”.', why ? ` ${why}` : '', ' glibc does not try to repair its heap: it calls abort, and SIGABRT ends the program with status 134.');
   }],
   // --- the other entry points (api.ts) ---
   [/^calloc: n \* size overflows/, (_m, ctx) => { ctx.w.para(src(ctx, 'calloc'), ': n × size does not fit in a size_t, so calloc returns NULL with errno ENOMEM.'); }],
@@ -379,7 +398,7 @@ function intro(ctx: Ctx): void {
     const p = big(c.args[0]);
     if (p === 0n) return;
     w.para(`${call} frees the chunk whose user memory starts at ${hx(p)}: glibc finds its header 16 bytes lower, at `, chunk(ctx, hx(p - 16n), null), ', where the size field says how big it is.');
-  } else w.para(`${call} ran.`);
+  } else w.para(c.finished ? `${call} ran.` : `${call} was called.`);
   if (c.by) w.add(` The C library made this call itself (${c.by === 'stdio' ? 'the buffer of stdout, at the program\'s first output' : c.by}).`);
   if (!c.finished) { w.add(' It never returned: one of glibc\'s checks stopped the program.'); return; }
   if (RETURNS_POINTER.has(c.fn) && c.ret !== null) {
@@ -426,7 +445,11 @@ export function explainProse(c: CallRecord, env: ProseEnv): ExplainParagraph[] {
       else w.para(line.trim().replace(/^./, (ch) => ch.toUpperCase()), '.');
     }
   });
-  if (!c.why.length) w.para('No narration was recorded for this call (the allocator ran without it).');
+  if (!c.why.length) {
+    w.para(c.fn === 'malloc_usable_size'
+      ? 'malloc_usable_size only reads the chunk\'s size field: what the program may use is the chunk\'s size less its own 8-byte size field (an mmapped chunk: less 16), since the next chunk\'s prev_size field is free for the data of a chunk in use.'
+      : 'The allocator took no decision worth narrating in this call.');
+  }
   closing(ctx);
   return w.paragraphs;
 }
@@ -447,4 +470,9 @@ function closing(ctx: Ctx): void {
     c.faults.slice(0, 8).forEach((p, k) => w.add(k ? ', ' : '', mapping(hx(p), p, p + 4096)));
     w.add(n > 8 ? ', ...' : '', '.');
   }
+}
+
+// Whether a `why` line has a shape the prose knows (the others are kept as written).
+export function recognised(line: string): boolean {
+  return RULES.some(([re]) => re.test(line));
 }

@@ -2,8 +2,12 @@
 // references agree with what the CLI prints and with what heapstep/state shows at the stop.
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import { explainProse, recognised, type CallRecord } from '../../src/debug/explain-prose';
+import type { SyscallEvent } from '../../src/machine/events';
+import { loadScenario } from '../../src/machine/scenario';
 import type { ExplainedCall, ExplainRef, ExplainResponse } from '../../src/protocol/explain';
 import type { HeapState } from '../../src/protocol/state';
 import { BARE_INIT, marker, startClient } from './client';
@@ -163,6 +167,25 @@ describe('heapstep/explain', function () {
     assert.deepEqual((await explain({})).calls.map((x) => x.call), ['malloc(1)']);
   });
 
+  it('a double free: the call that never returned, with glibc\'s message', async () => {
+    const file = resolve('examples/double-free-abort.heap');
+    const message = /expect: exit 134 "([^"]+)"/.exec(readFileSync(file, 'utf8'))?.[1];
+    assert.ok(message);
+    await Promise.all([
+      dc.waitForEvent('initialized').then(() => dc.configurationDoneRequest()),
+      dc.launch({ program: file }),
+      dc.assertStoppedLocation('exception', {}),
+    ]);
+    const r = await explain({});
+    assert.equal(r.calls.length, 1);
+    const [c] = r.calls;
+    assert.equal(c.fn, 'free');
+    assert.equal(c.finished, false);
+    assert.equal(c.line, (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].line);
+    assert.ok(prose(c).includes(`“${message}”`), prose(c));
+    assert.match(prose(c), /freed twice/);
+  });
+
   it('answers bad arguments, and a request before launch, with an error', async () => {
     await assert.rejects(dc.customRequest('heapstep/explain', {}), /no program is running/);
     await stopAt(DEFAULT, marker(DEFAULT, 'free(p);'));
@@ -173,5 +196,38 @@ describe('heapstep/explain', function () {
     await assert.rejects(dc.customRequest('heapstep/explain', { frameId: 99 }), /no frame 99/);
     // and it still answers a good one afterwards
     assert.ok((await explain({})).calls.length > 0);
+  });
+});
+
+// The prose knows the shape of every narration line the shipped examples produce: none is
+// left as the terse line it was, and every call of them is told without an error.
+describe('explain prose over every example', function () {
+  this.timeout(60000);
+  it('recognises each why line and links only references that exist', () => {
+    const unknown = new Map<string, string>();
+    let calls = 0;
+    for (const name of readdirSync('examples').filter((f) => f.endsWith('.heap'))) {
+      const file = join('examples', name);
+      const seen: CallRecord[] = [];
+      let syscalls: SyscallEvent[] = [];
+      const r = loadScenario(readFileSync(file, 'utf8'), file, {}, (e) => {
+        if (e.event === 'syscall' && e.by && e.by !== 'program') syscalls.push(e);
+        if (e.event === 'call') { seen.push({ ...e, finished: true, syscalls, faults: [] }); syscalls = []; }
+      });
+      assert.ok(r.ok, file);
+      r.scenario.interp.run(5_000_000);
+      for (const c of seen) {
+        calls++;
+        for (const w of c.why) if (!recognised(w)) unknown.set(w, file);
+        const paras = explainProse(c, { source: (fn) => ({ kind: 'source', glibcFunction: fn }), chunk: (addr, size) => ({ kind: 'chunk', addr, size: size ?? 0 }), tcacheCount: 7 });
+        for (const run of paras.flat()) {
+          const ref = run.ref;
+          if (ref?.kind === 'syscall') assert.ok(c.syscalls.some((s) => s.name === ref.name && s.ret === ref.ret && s.args.join() === ref.args.join()), `${file}: ${run.text}`);
+          if (ref?.kind === 'chunk') assert.ok(Number.isSafeInteger(ref.addr) && ref.addr > 0, `${file}: ${run.text}`);
+        }
+      }
+    }
+    assert.ok(calls > 1000, `${calls} calls`);
+    assert.deepEqual([...unknown], []);
   });
 });
