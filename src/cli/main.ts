@@ -23,6 +23,8 @@ function main(argv: string[]): number {
   let text: string;
   try { text = readFileSync(file, 'utf8'); } catch (e) { process.stderr.write(`heapstep: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`); return 2; }
 
+  // a reader that goes away (`| head`) ends the run quietly, as a C program killed by SIGPIPE would
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); throw e; });
   const out = (s: string) => { process.stdout.write(s); };
   const err = (s: string) => { process.stderr.write(s); };
   let printer: { event(e: RunEvent): void; flush(): void } | null = null;

@@ -13,7 +13,9 @@ import { add, addr, big, bit, canon, hex, mask7, sub, type W } from './word';
 export function ptmalloc_init(s: MState): void {
   if (s.initialized) return;
   s.m.write8(s.initAddr, 1);
-  // tcache_key_initialize: the real one asks getrandom(); here the machine's seed decides
+  // tcache_key_initialize: getrandom (&tcache_key, sizeof (tcache_key), GRND_NONBLOCK) is a real
+  // system call, made and counted; the key's value then comes from the machine's seed
+  s.proc.sys.getrandom(s.keyAddr, 8, 1, 'malloc');
   let x = BigInt(s.seed) * 0x9e3779b97f4a7c15n + 0x2545f4914f6cdd1dn;
   x = BigInt.asUintN(64, (x ^ (x >> 31n)) * 0xbf58476d1ce4e5b9n);
   s.w64(s.keyAddr, canon(x ^ (x >> 29n)));

@@ -46,6 +46,8 @@ export function createGlibc(proc: EmulatedProcess, opts: { seed: number; version
       if (r > 0) _int_free_merge(s, p - 16, r);
       else libc_free(s, p);
     },
+    brk: (addr: number) => s.brk(addr, 'program'),
+    sbrk: (increment: bigint) => s.sbrk(increment, 'program'),
     calloc: (n: U64, size: U64) => entry(() => libc_calloc(s, n, size)),
     realloc: (p: number, n: U64) => entry(() => libc_realloc(s, p, n)),
     reallocarray: (p: number, n: U64, size: U64) => framed('reallocarray', { ptr: p, nmemb: n, size }, () => {

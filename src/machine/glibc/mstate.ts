@@ -200,6 +200,14 @@ export class MState {
     if (got < Number(want)) { this.errno = 12; return -1; }
     return cur;
   }
+  // __brk: the kernel's answer becomes __curbrk, so a later sbrk (the program's or malloc's)
+  // starts from it; less than asked is ENOMEM
+  brk(addr: number, by: string): number {
+    const got = this.proc.sys.brk(addr, by);
+    this.w64(this.curbrkAddr, got);
+    if (got < addr) { this.errno = 12; return -1; }
+    return 0;
+  }
   mmap(len: W, by: string): number {
     const r = this.proc.sys.mmap(0, len, 3, 0x22, -1, 0, by);
     if (r < 0 && r > -4096) { this.errno = -r; return -1; }

@@ -54,6 +54,10 @@ export interface Allocator {
   trace: TraceEntry[];
   malloc(n: U64): number;
   free(p: number): void;
+  // libc's own brk and sbrk: they share __curbrk with malloc, as in glibc (sbrk asks the kernel
+  // for the break only while __curbrk is unknown); -1 and errno on failure
+  brk(addr: number): number;
+  sbrk(increment: bigint): number;
   calloc(n: U64, size: U64): number;
   realloc(p: number, n: U64): number;
   reallocarray(p: number, n: U64, size: U64): number;

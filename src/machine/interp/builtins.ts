@@ -88,21 +88,18 @@ function kernelBuiltin(name: string, args: Closure[], it: Interpreter): Closure 
   const retPtr = (r: number): Val => { if (r < 0 && r > -4096) { setErrno(-r); return MAP_FAILED; } return r; };
   const signed = (v: Val): bigint => (ptrBits === 64 ? BigInt.asIntN(64, big(v)) : BigInt.asIntN(32, big(v)));
   switch (name) {
+    // glibc's wrappers, which keep __curbrk (malloc's sbrk reads it too)
     case 'brk': return (f) => {
       const want = addr(args[0](f));
-      const got = sys.brk(want < 0 ? 0 : want, 'program');
-      if (got < want || want < 0) { setErrno(12); return -1; }
-      return 0;
+      if (want < 0) { setErrno(12); return -1; }
+      const r = it.glibc.brk(want);
+      if (r < 0) setErrno(12);
+      return r;
     };
     case 'sbrk': return (f) => {
-      const inc = signed(args[0](f));
-      const cur = sys.brk(0, 'program');
-      if (inc === 0n) return cur;
-      const want = BigInt(cur) + inc;
-      if (want < 0n || want > BigInt(Number.MAX_SAFE_INTEGER)) { setErrno(12); return MAP_FAILED; }
-      const got = sys.brk(Number(want), 'program');
-      if (got !== Number(want)) { setErrno(12); return MAP_FAILED; }
-      return cur;
+      const r = it.glibc.sbrk(signed(args[0](f)));
+      if (r < 0) { setErrno(12); return MAP_FAILED; }
+      return r;
     };
     case 'mmap': return (f) => {
       const a = addr(args[0](f)), l = len(args[1](f));

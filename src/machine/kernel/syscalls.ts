@@ -73,6 +73,9 @@ export function makeSyscalls(mm: Mm): Syscalls {
     return report('brk', [addr], ret, by);
   };
 
+  const getrandom = (buf: number, length: number, flags: number, by?: string): number =>
+    report('getrandom', [buf, length, flags], length, by);
+
   const mmap = (addr: number, length: U64, prot: number, flags: number, fd: number, off: number, by?: string): number => {
     const args = [addr, argOf(length), prot, flags, fd, off];
     const l = len(length);
@@ -196,5 +199,5 @@ export function makeSyscalls(mm: Mm): Syscalls {
     return report('mremap', [old, argOf(oldLen), argOf(newLen), flags, newAddr], ret, by);
   };
 
-  return { brk, mmap, munmap, mremap, mprotect, madvise, ...makeFileSyscalls(mm, report) };
+  return { brk, getrandom, mmap, munmap, mremap, mprotect, madvise, ...makeFileSyscalls(mm, report) };
 }

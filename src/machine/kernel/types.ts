@@ -31,6 +31,9 @@ export interface Syscalls extends FileSyscalls {
   mremap(oldAddr: number, oldLen: U64, newLen: U64, flags: number, newAddr: number, by?: string): number;
   mprotect(addr: number, len: U64, prot: number, by?: string): number;
   madvise(addr: number, len: U64, advice: number, by?: string): number;
+  // getrandom(buf, len, flags): glibc 2.36 asks it once, for tcache_key; counted and reported,
+  // the bytes themselves come from the machine's seed so runs repeat
+  getrandom(buf: number, len: number, flags: number, by?: string): number;
 }
 
 // /proc/self/maps-style view of the address space (vm_area_struct's fields).
