@@ -20,7 +20,8 @@ export interface CallRecord {
   by?: string;
   finished: boolean;
   syscalls: SyscallEvent[];     // the ones glibc made during the call, in order
-  faults: number[];             // pages first touched during the call
+  faults: number[];             // pages first touched during the statement up to the call's return (the first few)
+  faultCount?: number;          // how many there were, when more than `faults` holds
 }
 
 export interface ProseEnv {
@@ -465,7 +466,7 @@ function closing(ctx: Ctx): void {
     w.add('.');
   }
   if (c.faults.length) {
-    const n = c.faults.length;
+    const n = Math.max(c.faultCount ?? 0, c.faults.length);
     w.para(`During the statement, up to the call's return, ${n} page${n === 1 ? ' was' : 's were'} touched for the first time and given RAM by a page fault: `);
     c.faults.slice(0, 8).forEach((p, k) => w.add(k ? ', ' : '', mapping(hx(p), p, p + 4096)));
     w.add(n > 8 ? ', ...' : '', '.');

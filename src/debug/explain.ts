@@ -14,6 +14,7 @@ import type { HeapStepRuntime } from './runtime';
 
 const KEEP = 5000;            // calls kept in order; older ones only as each line's latest few
 const KEEP_PER_LINE = 8;
+const MAX_FAULTS = 8;
 const GONE_FRAME = 1 << 21;   // glibc-frames.ts: a scenario frame that returned since the call
 const ALLOCATOR_CALL = /\b(malloc|free|calloc|realloc|reallocarray|memalign|aligned_alloc|valloc|pvalloc|posix_memalign|malloc_trim|mallopt|malloc_usable_size)\s*\(/;
 
@@ -26,32 +27,38 @@ class CallHistory {
   readonly id = ++serial;
   private calls: CallRecord[] = [];
   private older = new Map<number, CallRecord[]>();
-  private pending = { step: -1, syscalls: [] as SyscallEvent[], faults: [] as number[] };
+  private pending = { step: -1, syscalls: [] as SyscallEvent[], faults: [] as number[], faultCount: 0 };
 
   event(e: RunEvent, sc: Scenario): void {
     switch (e.event) {
       case 'syscall':
         if (e.by && e.by !== 'program') this.pendingAt(e.step ?? -1).syscalls.push({ event: 'syscall', name: e.name, args: e.args, ret: e.ret, errno: e.errno, by: e.by });
         return;
-      case 'fault': this.pendingAt(e.step ?? -1).faults.push(e.page); return;
+      case 'fault': {
+        // a statement may touch millions of pages: the prose names the first few and counts them
+        const p = this.pendingAt(e.step ?? -1);
+        if (p.faults.length < MAX_FAULTS) p.faults.push(e.page);
+        p.faultCount++;
+        return;
+      }
       case 'call': {
         const p = this.pendingAt(e.step);
-        this.pending = { step: e.step, syscalls: [], faults: [] };
-        this.push({ fn: e.fn, args: e.args, ret: e.ret, step: e.step, line: e.line, why: e.why, by: e.by, finished: true, syscalls: p.syscalls, faults: p.faults });
+        this.pending = { step: e.step, syscalls: [], faults: [], faultCount: 0 };
+        this.push({ fn: e.fn, args: e.args, ret: e.ret, step: e.step, line: e.line, why: e.why, by: e.by, finished: true, syscalls: p.syscalls, faults: p.faults, faultCount: p.faultCount });
         return;
       }
       case 'signal':
         // one of glibc's checks aborted a call: its narration ends with the check
         if (e.signame === 'SIGABRT' && e.check) {
           const p = this.pendingAt(e.step);
-          this.push({ fn: e.entry ?? e.check, args: [], ret: null, step: e.step, line: e.line, why: sc.glibc.why.slice(), finished: false, syscalls: p.syscalls, faults: p.faults });
+          this.push({ fn: e.entry ?? e.check, args: [], ret: null, step: e.step, line: e.line, why: sc.glibc.why.slice(), finished: false, syscalls: p.syscalls, faults: p.faults, faultCount: p.faultCount });
         }
         return;
     }
   }
 
   private pendingAt(step: number): CallHistory['pending'] {
-    if (this.pending.step !== step) this.pending = { step, syscalls: [], faults: [] };
+    if (this.pending.step !== step) this.pending = { step, syscalls: [], faults: [], faultCount: 0 };
     return this.pending;
   }
 
