@@ -94,15 +94,18 @@ describe('Debug Console, hover, watch and variable writes over stdio', function 
     await assert.rejects(dc.evaluateRequest({ expression: 'n', frameId: inner, context: 'watch' }), /undeclared identifier 'n'/);
   });
 
+  // the counters a look must leave alone (the scenario's own built-ins read them)
+  const counters = async (f: number) => [await val('rss()', f), await val('minflt()', f), await val('syscalls()', f), await val('tlb_misses()', f)];
+
   it('reads without faulting a page in, filling the TLB or setting an accessed bit', async () => {
     const f = await stopAt('#BP_LOOK');
-    const before = [await val('rss()', f), await val('minflt()', f)];
+    const before = await counters(f);
     // m's mapping is 0x33000 bytes and malloc touched only its first page: a page never
     // touched reads as the zeroes the kernel would give it, without being faulted in
     assert.equal(await val('*(long *)(m + 0x10000)', f, 'hover'), '0');
     assert.match(await val('x/2gx m + 0x10000', f), /:\t0x0000000000000000\t0x0000000000000000$/);
     await assert.rejects(dc.evaluateRequest({ expression: '*(long *)0x1000', frameId: f, context: 'hover' }), /Cannot access memory at address 0x1000: not mapped/);
-    assert.deepEqual([await val('rss()', f), await val('minflt()', f)], before);
+    assert.deepEqual(await counters(f), before);
 
     // ld.so's writable page is resident from the start but the program never touches it
     const ld = (await val('vmmap', f)).split('\n').filter((l) => l.includes('ld-linux') && l.includes(' rw-p '))[0];
@@ -118,7 +121,19 @@ describe('Debug Console, hover, watch and variable writes over stdio', function 
     // a debugger write neither: the same value stored back leaves the entry and the TLB alone
     await val(`*(long *)(${page} + 8) = *(long *)(${page} + 8)`, f);
     assert.equal(await walk(), w0);
-    assert.deepEqual([await val('rss()', f), await val('minflt()', f)], before);
+    assert.deepEqual(await counters(f), before);
+  });
+
+  it('reads the syscalls() counter as the Process scope shows it', async () => {
+    const f = await stopAt('#BP_LOOK');
+    const scopes = (await dc.scopesRequest({ frameId: f })).body.scopes;
+    const proc = scopes.find((s) => s.name === 'Process');
+    assert.ok(proc, 'a Process scope');
+    const vars = (await dc.variablesRequest({ variablesReference: proc.variablesReference })).body.variables;
+    const shown = vars.find((v) => v.name === 'syscalls');
+    assert.ok(shown, 'Process has syscalls');
+    assert.ok(Number(await val('syscalls()', f)) >= 3, 'the first malloc alone made three');
+    assert.equal(await val('syscalls()', f), shown.value.split(' ')[0]);
   });
 
   it('refuses side effects in hovers and watches; in the console an assignment writes, as gdb print does', async () => {

@@ -20,6 +20,8 @@ const COUNTERS: Record<string, (sc: Scenario) => number> = {
   minflt: (sc) => sc.proc.counters().minflt,
   majflt: (sc) => sc.proc.counters().majflt,
   brk_now: (sc) => sc.proc.brkNow(),
+  syscalls: (sc) => sc.proc.counters().syscalls,
+  tlb_misses: (sc) => sc.proc.counters().tlbMisses,
 };
 export const COUNTER_BUILTINS = Object.keys(COUNTERS);
 
