@@ -164,6 +164,8 @@ const RULES: Rule[] = [
   [/^tcache_init: the first call allocates/, (_m, ctx) => {
     ctx.w.para('This is the first allocator call of the process, so ', src(ctx, 'tcache_init'),
       ' first sets up the thread\'s cache: it allocates the tcache_perthread_struct (a 0x290 chunk holding a count and a list head for each of the 64 tcache bins) the way any request is served.');
+    const key = sys(ctx, 'getrandom');
+    if (key) ctx.w.add(' Before that, ptmalloc_init drew tcache_key, the random mark free puts in each chunk it caches (to catch double frees), with ', key, '.');
     ctx.prev = 'tcache_init';
     ctx.searched = true;   // no arena to search yet: the heap itself is about to be made
   }],
