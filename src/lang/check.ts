@@ -435,7 +435,7 @@ class Checker {
   private readonly pending: { p: PFunc; fd: FuncDecl }[] = [];
 
   private checkBody(p: PFunc, fd: FuncDecl): void {
-    const pd = p.decl.derived[0];
+    const pd = p.decl.derived[p.decl.derived.length - 1];
     const params = pd.k === 'func' ? pd.params : [];
     const ctx: FuncCtx = { decl: fd, slots: 0, frame: 0, addrTaken: this.addrTakenIn(p.body.body), loops: 0, switches: 0 };
     this.fn = ctx;

@@ -214,7 +214,8 @@ export class Parser {
     const { spec, storage, isTypedef } = this.storageAndSpec();
     if (this.accept(';')) return { k: 'decl', loc, spec, storage, items: [], isTypedef };
     const first = this.declarator(false);
-    if (first.derived[0]?.k === 'func' && this.is('{') && !isTypedef) {
+    // the outermost derivation is the last: `char *f(void)` is a function (returning a pointer)
+    if (first.derived.at(-1)?.k === 'func' && this.is('{') && !isTypedef) {
       const body = this.block();
       return { k: 'func', loc, spec, storage, decl: first, body } as PFunc;
     }
@@ -282,7 +283,7 @@ export class Parser {
         const { spec, storage, isTypedef } = this.storageAndSpec();
         if (this.accept(';')) return { k: 'decl', loc, spec, storage, items: [], isTypedef };
         const first = this.declarator(false);
-        if (first.derived[0]?.k === 'func' && this.is('{')) this.error(loc, 'function definitions are not allowed here');
+        if (first.derived.at(-1)?.k === 'func' && this.is('{')) this.error(loc, 'function definitions are not allowed here');
         return this.declRest(loc, spec, storage, isTypedef, first);
       }
       if (t.k === 'id') {

@@ -27,6 +27,17 @@ describe('interpreter', () => {
     assert.equal(r.status, 3);
   });
 
+  it('defines functions that return pointers, as C declarators read them', () => {
+    const r = run(`struct node { int v; };
+      struct node *make(int v) { struct node *p = malloc(sizeof(struct node)); p->v = v; return p; }
+      char *skip(char *s, int n) { return s + n; }
+      char **self(char **q) { return q; }
+      int main() { struct node *a = make(7); char *s = "abcdef"; char *t = 0;
+        printf("%d %s %d\\n", a->v, skip(s, 2), self(&t) == &t); return 0; }`);
+    assert.equal(r.out, '7 cdef 1\n');
+    assert.equal(r.status, 0);
+  });
+
   it('does recursion on a real call stack', () => {
     const r = run(`long fib(long n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
                    int main() { printf("%ld\\n", fib(20)); return 0; }`);
