@@ -12,7 +12,9 @@ export function mapsText(mm: Mm): string {
   const lines = mm.vmas.list.map((v) => {
     const inode = v.file ? 1048576 + v.file.ino : v.kind === 'lib' || v.kind === 'text' || v.kind === 'data' ? (v.kind === 'lib' ? (v.name.includes('ld-linux') ? 338944 : 339380) : 2146378) : 0;
     const dev = inode ? 'fe:00' : '00:00';
-    const head = `${hex(v.vm_start, w)}-${hex(v.vm_end, w)} ${permString(v)} ${hex(v.pgoff, 8)} ${dev} ${inode}`;
+    // show_map_vma prints the offset of file-backed areas only; an anonymous one reads 0 even
+    // when a split left its vm_pgoff non-zero
+    const head = `${hex(v.vm_start, w)}-${hex(v.vm_end, w)} ${permString(v)} ${hex(inode ? v.pgoff : 0, 8)} ${dev} ${inode}`;
     return v.name ? head.padEnd(73) + v.name : head + ' ';
   });
   if (x64) lines.push('ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0'.padEnd(73) + '[vsyscall]');
