@@ -15,6 +15,7 @@ function fakeVscode(docs: { uri: string; text: string }[]) {
   const commands: string[] = [];
   const d = { dispose() {} };
   class Any { args: unknown[]; constructor(...a: unknown[]) { this.args = a; } }
+  class EventEmitter { private fns: ((x: unknown) => void)[] = []; event = (f: (x: unknown) => void) => { this.fns.push(f); return d; }; fire(x: unknown) { for (const f of this.fns) f(x); } dispose() { this.fns = []; } }
   const uri = (s: string) => ({ toString: () => s, scheme: s.split(':')[0], path: s.replace(/^[^:]*:/, ''), fsPath: s });
   // any other registration or event of a namespace (the views') is a no-op with a disposable
   const ns = <T extends object>(o: T): T => new Proxy(o, { get: (t: any, k) => (k in t ? t[k] : () => d) });
@@ -32,7 +33,7 @@ function fakeVscode(docs: { uri: string; text: string }[]) {
       registerDebugConfigurationProvider: () => d, registerDebugAdapterTrackerFactory: () => d, onDidTerminateDebugSession: () => d,
     }),
     Uri: { joinPath: () => uri('ext:/examples'), file: (p: string) => uri('file://' + p), parse: uri },
-    ThemeIcon: Any, Range: Any, Position: Any, Diagnostic: Any, Hover: Any, MarkdownString: Any, InlineValueText: Any,
+    EventEmitter, CodeLens: Any, ThemeIcon: Any, Range: Any, Position: Any, Diagnostic: Any, Hover: Any, MarkdownString: Any, InlineValueText: Any,
     DebugAdapterInlineImplementation: Any, DebugConfigurationProviderTriggerKind: { Initial: 1, Dynamic: 2 }, DiagnosticSeverity: { Error: 0, Warning: 1 }, ProgressLocation: { Window: 10 }, FileType: { Directory: 2 },
   };
   return { vscode, factories, commands };
