@@ -26,11 +26,11 @@ const SIGNO: Record<string, number> = { SIGABRT: 6, SIGSEGV: 11, SIGFPE: 8, SIGK
 
 interface Exec { code: number | null; signal: NodeJS.Signals | null; out: Buffer[]; error?: NodeJS.ErrnoException; timedOut: boolean; capped: boolean }
 
-function exec(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs: number; caps: number[]; fds: number }): Promise<Exec> {
+function exec(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; argv0?: string; timeoutMs: number; caps: number[]; fds: number }): Promise<Exec> {
   return new Promise((resolve) => {
     const stdio: ('ignore' | 'pipe')[] = ['ignore'];
     for (let i = 1; i < opts.fds; i++) stdio.push('pipe');
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio });
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, argv0: opts.argv0, stdio });
     const out: Buffer[][] = stdio.map(() => []), sizes = stdio.map(() => 0);
     const r: Exec = { code: null, signal: null, out: [], timedOut: false, capped: false };
     const timer = setTimeout(() => { r.timedOut = true; child.kill('SIGKILL'); }, opts.timeoutMs);
@@ -71,7 +71,7 @@ export async function runOnHost(c: string, opts: HostOptions): Promise<HostResul
     if (build.error || build.code !== 0) return { ok: false, kind: 'build-failed', message: `gcc could not build the translated scenario:\n${build.out[2]?.toString('utf8') ?? build.error?.message ?? ''}` };
     const timeoutMs = opts.timeoutMs ?? 10_000;
     const outCap = opts.maxOutputBytes ?? 1 << 20;
-    const r = await exec(join(dir, 'scenario'), [], { cwd: dir, env: cleanEnv(), timeoutMs, caps: [outCap, outCap, opts.maxRecordBytes ?? 16 << 20], fds: 4 });
+    const r = await exec(join(dir, 'scenario'), [], { cwd: dir, env: cleanEnv(), argv0: './scenario', timeoutMs, caps: [outCap, outCap, opts.maxRecordBytes ?? 16 << 20], fds: 4 });
     if (r.error) return { ok: false, kind: 'run-failed', message: `the built scenario did not start: ${r.error.message}` };
     const stdout = r.out[1].toString('utf8'), stderr = r.out[2].toString('utf8');
     const lines = r.out[3].toString('utf8').split('\n');
