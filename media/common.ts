@@ -43,7 +43,7 @@ export function themeColor(name: string, fallback: string): string {
 }
 
 // Starts a view: draws each state the host sends and says 'ready' so the host sends one.
-export function start(root: HTMLElement, render: (s: HeapState) => void): void {
+export function start(root: HTMLElement, render: (s: HeapState) => void, onSelect?: (addr: number) => void): void {
   const status = el('p', { cls: 'status', attrs: { role: 'status' } });
   root.before(status);
   window.addEventListener('message', (e: MessageEvent) => {
@@ -61,6 +61,9 @@ export function start(root: HTMLElement, render: (s: HeapState) => void): void {
         break;
       case 'error':
         status.textContent = String(m.message);
+        break;
+      case 'select':
+        if (typeof m.addr === 'number') onSelect?.(m.addr);
         break;
     }
   });

@@ -312,4 +312,5 @@ hook.zoom = (f: number) => zoom(f);
 
 readTheme();
 resize();
-start(root, render);
+// a link elsewhere (Explain) names a chunk: select it and scroll it into view
+start(root, render, (addr) => { const i = all.findIndex((c) => c.addr === addr); if (i >= 0) select(i, true); });

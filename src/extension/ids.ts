@@ -15,6 +15,11 @@ export const Commands = {
 } as const;
 export type CommandId = typeof Commands[keyof typeof Commands];
 
+// Commands the extension calls itself, never shown to a user (so not in package.json).
+export const InternalCommands = {
+  selectChunk: 'heapstep.heapMap.selectChunk',   // (addr: number): select a chunk in the heap map
+} as const;
+
 // `contributes.walkthroughs`; VS Code's full id is `heapstep.heapstep#<id>`.
 export const Walkthroughs = {
   howMallocGetsMemory: 'heapstep.howMallocGetsMemory',

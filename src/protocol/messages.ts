@@ -8,7 +8,8 @@ export type ViewId = 'heapMap' | 'bins' | 'addressSpace' | 'pageWalk' | 'timelin
 export type HostMessage =
   | { type: 'state'; state: HeapState }
   | { type: 'noSession' }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  | { type: 'select'; addr: number };                        // select the chunk at addr (the heap map; others ignore it)
 
 // webview -> host
 export type ViewMessage =

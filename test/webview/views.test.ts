@@ -74,6 +74,20 @@ describe('webviews in Chromium', function () {
       await v.page.close();
     });
 
+    it('selects the chunk a host message names (an Explain link), and ignores an address that is no chunk', async () => {
+      const v = await h.open('heapMap');
+      await v.sendState(fastbins);
+      const target = fastbins.chunks[5];
+      await v.send({ type: 'select', addr: target.addr });
+      await v.page.waitForFunction((a) => (document.getElementById('hs-details')?.textContent ?? '').includes(a), `chunk 0x${target.addr.toString(16)}`);
+      await v.page.locator('canvas').focus();
+      await v.page.keyboard.press('Enter');
+      assert.deepEqual(await last(v.posted), { type: 'reveal', addr: target.addr, size: target.size });
+      await v.send({ type: 'select', addr: target.addr + 8 });
+      assert.match((await v.page.locator('#hs-details').textContent())!, new RegExp(`chunk 0x${target.addr.toString(16)}`));
+      await v.page.close();
+    });
+
     it('highlights what changed since the previous stop', async () => {
       const [a, b] = statesAt('char *p = malloc(24);\nchar *q = malloc(24);\nfree(p);\n', [2, 4]);
       assert.equal(a.chunks.filter((c) => c.changed).length, 0);

@@ -8,6 +8,7 @@ import { explainHtml } from './explain-html';
 import { makeNonce } from './html';
 import { revealChunk } from './memory';
 import type { Stops } from '../stops';
+import { InternalCommands } from '../ids';
 
 const MAX_REVEAL = 64 * 1024;   // a chunk's memory view shows at most this much (a top chunk may be huge)
 
@@ -80,6 +81,7 @@ export class ExplainPanel {
     switch (ref.kind) {
       case 'chunk':
         await vscode.commands.executeCommand('heapstep.heapMap.focus', { preserveFocus: true });
+        await vscode.commands.executeCommand(InternalCommands.selectChunk, ref.addr);
         if (s) await revealChunk(s, ref.addr, Math.min(Math.max(ref.size, 16), MAX_REVEAL));
         return;
       case 'bin': await vscode.commands.executeCommand('heapstep.bins.focus', { preserveFocus: true }); return;

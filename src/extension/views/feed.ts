@@ -14,6 +14,7 @@ export class StateFeed {
   private listeners = new Set<(m: HostMessage) => void>();
   private last: HostMessage = { type: 'noSession' };
   private address: number | undefined;
+  private selectedChunk: number | undefined;   // until the next stop
   private session: vscode.DebugSession | undefined;
   private traveling = false;
   private stopWaiters: (() => void)[] = [];
@@ -40,6 +41,17 @@ export class StateFeed {
 
   current(): HostMessage { return this.last; }
 
+  // What a view shown late must be sent: the stop's state, then the chunk a link selected.
+  catchUp(): HostMessage[] {
+    return this.selectedChunk !== undefined && this.last.type === 'state' ? [this.last, { type: 'select', addr: this.selectedChunk }] : [this.last];
+  }
+
+  // A link elsewhere (Explain) names a chunk: the heap map selects it, now or when it is shown.
+  selectChunk(addr: number): void {
+    this.selectedChunk = addr;
+    for (const fn of this.listeners) fn({ type: 'select', addr });
+  }
+
   private publish(m: HostMessage): void {
     this.last = m;
     for (const fn of this.listeners) fn(m);
@@ -47,6 +59,7 @@ export class StateFeed {
 
   private onStop(s: vscode.DebugSession): void {
     this.session = s;
+    this.selectedChunk = undefined;
     const waiters = this.stopWaiters;
     this.stopWaiters = [];
     for (const w of waiters) w();

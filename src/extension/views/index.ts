@@ -6,6 +6,7 @@ import { StateFeed } from './feed';
 import { registerMemoryDocuments } from './memory';
 import { HeapStepView } from './provider';
 import type { Stops } from '../stops';
+import { InternalCommands } from '../ids';
 
 export const VIEW_IDS: Record<ViewId, string> = {
   heapMap: 'heapstep.heapMap', bins: 'heapstep.bins', addressSpace: 'heapstep.addressSpace',
@@ -16,6 +17,9 @@ export function registerViews(context: vscode.ExtensionContext, stops: Stops): v
   const feed = new StateFeed(stops);
   feed.register(context);
   registerMemoryDocuments(context);
+  context.subscriptions.push(vscode.commands.registerCommand(InternalCommands.selectChunk, (addr: unknown) => {
+    if (typeof addr === 'number' && Number.isSafeInteger(addr) && addr >= 0) feed.selectChunk(addr);
+  }));
   for (const [view, id] of Object.entries(VIEW_IDS) as [ViewId, string][]) {
     context.subscriptions.push(vscode.window.registerWebviewViewProvider(id, new HeapStepView(context.extensionUri, view, feed)));
   }

@@ -17,9 +17,10 @@ export class HeapStepView implements vscode.WebviewViewProvider {
     const sub = this.feed.subscribe((m) => { if (ready && wv.visible) void wv.webview.postMessage(m); });
     const msgs = wv.webview.onDidReceiveMessage((m: unknown) => { if (isViewMessage(m)) void this.handle(m, wv); });
     // a view hidden while stops went by catches up when shown
-    const vis = wv.onDidChangeVisibility(() => { if (wv.visible && ready) void wv.webview.postMessage(this.feed.current()); });
+    const catchUp = () => { for (const m of this.feed.catchUp()) void wv.webview.postMessage(m); };
+    const vis = wv.onDidChangeVisibility(() => { if (wv.visible && ready) catchUp(); });
     wv.onDidDispose(() => { sub.dispose(); msgs.dispose(); vis.dispose(); });
-    this.markReady = () => { ready = true; void wv.webview.postMessage(this.feed.current()); };
+    this.markReady = () => { ready = true; catchUp(); };
   }
 
   private markReady: () => void = () => {};
