@@ -30,7 +30,7 @@ export function describe(r: CallRecord | undefined): string {
   for (const [k, v] of Object.entries(r)) {
     if (KEY_FIELDS.has(k)) continue;
     const hex = (k === 'off' || k === 'size' || k === 'brk' || k === 'prev_size' || k === 'usable') && typeof v === 'number' && v >= 0;
-    parts.push(`${k}=${hex ? '0x' + v.toString(16) : JSON.stringify(v)}`);
+    parts.push(`${k}=${hex ? '0x' + v.toString(16) : typeof v === 'string' ? v : JSON.stringify(v)}`);
   }
   return parts.join(' ') || 'returned';
 }

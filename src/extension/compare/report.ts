@@ -3,6 +3,15 @@
 import type { Comparison } from './align';
 import { NOT_COMPARED, type CompareOutcome } from './index';
 
+const OUTPUT_SHOWN = 8192;
+
+// A fenced block whose fence no run of backticks in the text can close.
+function fenced(text: string, lang: string): string[] {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return [`${fence}${lang}`, ...text.replace(/\n$/, '').split('\n'), fence];
+}
+
 const cell = (s: string): string => s.replace(/[\\`*_{}[\]<>|]/g, (c) => `\\${c}`).replace(/\n/g, ' ');
 
 export function summary(c: Comparison): string {
@@ -37,5 +46,8 @@ export function reportMarkdown(o: CompareOutcome): string {
     out.push(`| ${mark} | ${r.line} | ${cell(r.what)}${cell(diff)} | ${cell(r.emulator)} | ${cell(r.host)} |`);
   }
   out.push('', 'Offsets are from the heap base (the program break before `main`); `brk` is the program break after the call.', '', '## Not compared', '', ...NOT_COMPARED.map((n) => `- ${cell(n)}`));
+  const output = (o.hostStdout + o.hostStderr).slice(0, OUTPUT_SHOWN);
+  if (output) out.push('', '## Output on this machine', '', ...fenced(output + (o.hostStdout.length + o.hostStderr.length > OUTPUT_SHOWN ? '\n…' : ''), 'text'));
+  out.push('', '## The C program', '', `Built with \`gcc -O0 -std=gnu11\` next to \`heapstep-host.h\`, the prelude that records each call.`, '', ...fenced(o.c, 'c'));
   return out.join('\n') + '\n';
 }
