@@ -22,3 +22,17 @@ export class MachineSignal extends Error {
 // Not a signal: the emulated program asked for something the emulator refuses to do
 // (a runaway loop hit its limit, an internal limit). Ends the run with a clear message.
 export class MachineError extends Error {}
+
+// A 64-bit address the CPU cannot even look up: bits 63..47 are not all equal (x86-64 with
+// 4-level paging). The access raises #GP, not a page fault, and Linux's SIGSEGV for it carries
+// si_code SI_KERNEL and si_addr 0; a canonical kernel address is an ordinary page fault
+// (SEGV_MAPERR at that address) because user mode may not touch it.
+export function badAddress(v: number | bigint): MachineSignal {
+  const u = BigInt.asUintN(64, typeof v === 'bigint' ? v : BigInt(v));
+  const hex = '0x' + u.toString(16);
+  if (u >= 0x800000000000n && u < 0xffff800000000000n) {
+    return new MachineSignal('SIGSEGV', `Segmentation fault: general protection fault at the non-canonical address ${hex} (si_code SI_KERNEL, si_addr 0)`,
+      0, `general protection fault: ${hex} is not canonical`);
+  }
+  return new MachineSignal('SIGSEGV', `Segmentation fault at ${hex}: address not mapped to object`, u > BigInt(Number.MAX_SAFE_INTEGER) ? u : Number(u), 'address not mapped to object');
+}

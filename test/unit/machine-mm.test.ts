@@ -74,6 +74,12 @@ describe('machine: memory and faults', () => {
   it('SIGSEGV: unmapped addresses, writes to read-only pages, PROT_NONE', () => {
     const p = proc();
     assert.equal(segv(() => p.mem.read8(0)).reason, 'address not mapped to object');
+    // one past the 47-bit user space is not canonical: #GP, which Linux reports with si_addr 0
+    const gp = segv(() => p.mem.read8(2 ** 47));
+    assert.equal(gp.addr, 0);
+    assert.match(gp.reason!, /general protection fault: 0x800000000000 is not canonical/);
+    // the last user page is canonical but unmapped here: an ordinary page fault at that address
+    assert.equal(segv(() => p.mem.read8(2 ** 47 - 1)).addr, 2 ** 47 - 1);
     const a = p.sys.mmap(0, 8192, RW, ANON, -1, 0);
     p.mem.write8(a, 1);
     assert.equal(p.sys.mprotect(a, 4096, 1), 0);

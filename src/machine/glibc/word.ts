@@ -2,7 +2,7 @@
 // and bigints beyond. Metadata read from memory may hold any 64-bit value a scenario wrote,
 // and the real code's comparisons and wrap-arounds must come out the same.
 import type { U64 } from '../memory/types';
-import { MachineSignal } from '../signals';
+import { MachineSignal, badAddress } from '../signals';
 
 export type W = U64;
 const MAX = Number.MAX_SAFE_INTEGER;
@@ -48,7 +48,7 @@ export const neg = (a: W): W => canon(-big(a));
 // space it is not canonical; the CPU faults (Linux reports SIGSEGV).
 export function addr(v: W): number {
   if (typeof v === 'number') return v;
-  throw new MachineSignal('SIGSEGV', `Segmentation fault at 0x${v.toString(16)}: address not mapped to object`, v, 'address not mapped to object');
+  throw badAddress(v);
 }
 
 export const hex = (v: W): string => '0x' + (typeof v === 'number' ? v.toString(16) : v.toString(16));

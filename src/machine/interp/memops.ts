@@ -1,7 +1,7 @@
 // Typed loads and stores of scalar C values through the MMU.
 import type { CType } from '../../lang/ast';
 import type { VirtualMemory } from '../memory/types';
-import { MachineSignal } from '../signals';
+import { badAddress } from '../signals';
 import { canonI64, type Val } from './arith';
 
 export type Load = (addr: number) => Val;
@@ -12,8 +12,7 @@ export type Store = (addr: number, v: Val) => void;
 // as SIGSEGV at address 0).
 export function addrOf(v: Val): number {
   if (typeof v === 'number' && v >= 0) return v;
-  throw new MachineSignal('SIGSEGV', `Segmentation fault at ${fmt(v)}: address not mapped to object`,
-    v, 'address not mapped to object');
+  throw badAddress(v);
 }
 function fmt(v: Val): string {
   return '0x' + BigInt.asUintN(64, typeof v === 'bigint' ? v : BigInt(v)).toString(16);

@@ -6,7 +6,7 @@ import type { MachineConfig } from '../config';
 import type { EventSink } from '../events';
 import { Mmu, PTE_A, PTE_D, PTE_P, PTE_PROTNONE, PTE_RW, PTE_SWAP, PTE_US } from '../memory/mmu';
 import { PhysicalMemory } from '../memory/phys';
-import { MachineSignal } from '../signals';
+import { MachineSignal, badAddress } from '../signals';
 import { filemapFault, reprotectFilePage, zapFilePage } from './filemap';
 import { FileSystem } from './fs';
 import { PAGE } from './layout';
@@ -127,6 +127,7 @@ export class Mm {
   // handle_mm_fault: find the area (growing the stack if the access is just below it),
   // check the access against its permissions, then bring the page in.
   handleFault(va: number, write: boolean): void {
+    if (this.config.arch === 'x86_64' && va >= 0x800000000000) throw badAddress(va);
     let v = this.vmas.find(va);
     if (!v) v = this.expandStack(va);
     if (!v) throw new MachineSignal('SIGSEGV', `Segmentation fault at 0x${va.toString(16)}: ${MAPERR}`, va, MAPERR);
