@@ -113,7 +113,8 @@ export class Mmu implements VirtualMemory, MemoryInspector {
       if (!(e.lo & PTE_P)) {
         if (!create) return null;
         const f = this.allocTable();
-        this.writeEntry(table, idx, Mmu.makeEntry(f, PTE_P | PTE_RW | PTE_US, false));
+        // Linux's _PAGE_TABLE: an upper-level entry is born present, writable, user, accessed and dirty
+        this.writeEntry(table, idx, Mmu.makeEntry(f, PTE_P | PTE_RW | PTE_US | PTE_A | PTE_D, false));
         table = f;
       } else table = Mmu.frameOf(e);
     }
