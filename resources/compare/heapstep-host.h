@@ -90,6 +90,12 @@ __attribute__((constructor)) static void hs_start(void) {
   errno = e;
 }
 
+/* the program break at a normal end (exit, or main returning) */
+__attribute__((destructor)) static void hs_final(void) {
+  hs_begin("final", 0, "");
+  hs_brk_field(); hs_end();
+}
+
 /* where a returned pointer lies, and its chunk header */
 static void hs_ptr_fields(void *ptr) {
   uintptr_t p = (uintptr_t)ptr, brk = (uintptr_t)sbrk(0);

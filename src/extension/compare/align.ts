@@ -1,6 +1,6 @@
 // The two runs side by side: the program's allocator and kernel calls paired in order, each
 // pair agreeing or differing field by field, then the asserts and the way each run ended.
-import { foldBreakCalls, KEY_FIELDS, type CallRecord, type Json, type SideRun } from './records';
+import { KEY_FIELDS, withoutBreakCalls, type CallRecord, type Json, type SideRun } from './records';
 
 export interface FieldDiff { field: string; emulator: Json | undefined; host: Json | undefined }
 
@@ -50,10 +50,12 @@ function endText(s: SideRun): string {
 export function compareRuns(emu: SideRun, host: SideRun): Comparison {
   const rows: Row[] = [];
   const notes: string[] = [];
-  const e = foldBreakCalls(emu.records);
-  const hostAll = foldBreakCalls(host.records);
+  const e = withoutBreakCalls(emu.records);
+  const hostAll = withoutBreakCalls(host.records);
   const h = hostAll.filter((r) => r.k !== 'assert');
-  const emuFailAt = emu.assertFailed ? foldBreakCalls(emu.records.slice(0, emu.assertFailed.at)).length : -1;
+  // where the emulator's failed assert came: after how many of its compared calls
+  const emuFailAt = emu.assertFailed ? withoutBreakCalls(emu.records.slice(0, emu.assertFailed.at)).length : -1;
+  let hostCalls = 0;   // the host's compared calls so far
   let agree = 0, differ = 0, assertDiffer = 0;
   let i = 0, j = 0, diverged: Comparison['diverged'];
   let hostAsserts = 0, emuFailMatched = false;
@@ -61,7 +63,7 @@ export function compareRuns(emu: SideRun, host: SideRun): Comparison {
   for (const r of hostAll) {
     if (r.k === 'assert') {
       hostAsserts++;
-      const emuFailsHere = emu.assertFailed !== undefined && !emuFailMatched && emuFailAt === j && emu.assertFailed.line === r.line;
+      const emuFailsHere = emu.assertFailed !== undefined && !emuFailMatched && emuFailAt === hostCalls && emu.assertFailed.line === r.line;
       if (emuFailsHere) emuFailMatched = true;
       if (hostFail(r) !== emuFailsHere) {
         assertDiffer++;
@@ -69,6 +71,7 @@ export function compareRuns(emu: SideRun, host: SideRun): Comparison {
       }
       continue;
     }
+    hostCalls++;
     if (diverged) continue;
     const er = e[j];
     if (!er) break;
@@ -101,6 +104,7 @@ export function compareRuns(emu: SideRun, host: SideRun): Comparison {
   const endDiffs: FieldDiff[] = [];
   if (emu.status !== host.status) endDiffs.push({ field: 'status', emulator: emu.status, host: host.status });
   if ((emu.signal ?? null) !== (host.signal ?? null)) endDiffs.push({ field: 'signal', emulator: emu.signal ?? null, host: host.signal ?? null });
+  if (emu.finalBrk !== undefined && host.finalBrk !== undefined && emu.finalBrk !== host.finalBrk) endDiffs.push({ field: 'brk at exit', emulator: emu.finalBrk, host: host.finalBrk });
   if (emu.abortMessage && emu.abortMessage !== host.abortMessage) endDiffs.push({ field: 'abort message', emulator: emu.abortMessage, host: host.abortMessage ?? null });
   if (emu.note || host.note) endDiffs.push({ field: 'note', emulator: emu.note, host: host.note });
   const lastLine = Math.max(0, ...hostAll.map((x) => x.line), ...e.map((x) => x.line));

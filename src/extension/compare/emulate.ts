@@ -50,6 +50,7 @@ async function runToEnd(sc: Scenario, run: SideRun, heapBase: number, opts: Emul
     if (opts.cancelled?.()) { run.note = 'cancelled'; return { ok: true, run, heapBase }; }
   }
   run.status = sc.interp.exitStatus;
+  if (!run.signal) run.finalBrk = sc.proc.brkNow() - heapBase;
   return { ok: true, run, heapBase };
 }
 
@@ -64,8 +65,7 @@ function onEvent(sc: Scenario, e: RunEvent, run: SideRun): void {
     const ret = Number(e.ret);
     const failed = ret < 0 && ret > -4096;
     const line = e.line ?? 0;
-    if (e.name === 'brk') run.records.push({ k: 'sys', line, fn: 'brk', brk });
-    else if (MAP_FNS.has(e.name)) run.records.push({ k: 'sys', line, fn: e.name, ...(failed ? { failed: true, errno: -ret } : { page_off: ret & 4095 }), brk });
+    if (MAP_FNS.has(e.name)) run.records.push({ k: 'sys', line, fn: e.name, ...(failed ? { failed: true, errno: -ret } : { page_off: ret & 4095 }), brk });
     else if (RC_FNS.has(e.name)) run.records.push({ k: 'sys', line, fn: e.name, value: failed ? -1 : 0, ...(failed ? { errno: -ret } : {}), brk });
   } else if (e.event === 'assert') {
     run.assertFailed = { line: e.line, at: run.records.length };

@@ -76,15 +76,16 @@ export async function runOnHost(c: string, opts: HostOptions): Promise<HostResul
     const stdout = r.out[1].toString('utf8'), stderr = r.out[2].toString('utf8');
     const lines = r.out[3].toString('utf8').split('\n');
     const records: CallRecord[] = [];
-    let glibc = '?', heapLow = false;
+    let glibc = '?', heapLow = false, finalBrk: number | undefined;
     for (const [i, l] of lines.entries()) {
       if (!l) continue;
       let rec: CallRecord;
       try { rec = JSON.parse(l); } catch { if (i === lines.length - 1) break; throw new Error(`unreadable record from the host run: ${l.slice(0, 200)}`); }
       if ((rec.k as string) === 'start') { glibc = String(rec.glibc); heapLow = rec.heap_low === true; continue; }
+      if ((rec.k as string) === 'final') { finalBrk = Number(rec.brk); continue; }
       records.push(rec);
     }
-    const run: SideRun = { records, status: r.code ?? 128 + (SIGNO[r.signal ?? ''] ?? 0) };
+    const run: SideRun = { records, status: r.code ?? 128 + (SIGNO[r.signal ?? ''] ?? 0), ...(finalBrk !== undefined ? { finalBrk } : {}) };
     if (r.signal && !r.timedOut && !r.capped) run.signal = r.signal;
     if (r.timedOut) run.note = `the host run was stopped after ${timeoutMs / 1000} s`;
     else if (r.capped) run.note = 'the host run was stopped: its output passed the cap';

@@ -20,6 +20,7 @@ export const NOT_COMPARED = [
   "rss(), vsz(), minflt(), majflt(): the host's counters include the C runtime's own pages; they are compared only through the scenario's asserts.",
   "heap(), bins(), vis(), pagewalk(): the emulator's view of glibc and the page tables; the host run prints a note.",
   "The allocator's calls made by the C library itself (such as stdio's buffer), and the narration (why).",
+  "The program's own brk() and sbrk() one by one (glibc's sbrk often answers from its cached break, without the system call the emulator's trace shows): their effect is compared as the program break after each later call and at the end.",
 ];
 
 export async function compareScenario(text: string, file: string, opts: CompareOptions): Promise<CompareOutcome> {
