@@ -49,7 +49,8 @@ export function stopLines(text: string, step: WalkthroughStep): number[] {
 
 // The command that shows a step's view.
 export function revealCommand(view: WalkthroughView): string {
-  if (view === 'variables') return 'workbench.debug.variablesView.focus';
-  if (view === 'debugConsole') return 'workbench.panel.repl.view.focus';
+  // VS Code's debug views name their own focus commands instead of `<view id>.focus`
+  if (view === 'variables') return 'workbench.debug.action.focusVariablesView';
+  if (view === 'debugConsole') return 'workbench.debug.action.focusRepl';
   return `${view}.focus`;
 }
