@@ -295,11 +295,13 @@ describe('machine: files, page cache and reclaim', () => {
     p.mem.write8(a + PAGE, 0x21);
     const dest = p.sys.mmap(0, 8 * PAGE, RW, ANON, -1, 0);
     assert.equal(p.sys.mremap(a, 2 * PAGE, 4 * PAGE, 3, dest), dest);   // MREMAP_MAYMOVE | MREMAP_FIXED
-    const maj = p.counters().majflt;
+    const maj = p.counters().majflt, min = p.counters().minflt;
     // file offset 8192 (page 2) holds 0x41 + (8192 + 2) % 26 = 0x41 + 4 (8194 = 26 * 315 + 4)
     assert.equal(p.mem.read8(dest), 0x45);
     assert.equal(p.mem.read8(dest + PAGE), 0x21);                      // the private copy moved
     assert.equal(p.counters().majflt, maj);                            // page 2 was still cached
+    assert.equal(p.counters().minflt, min);                            // and its pte moved: no fault at all
+    assert.equal(p.counters().rssFile, PAGE);
     assert.equal(p.vmas().find((x) => x.vm_start === dest)!.pgoff, 2 * PAGE);
   });
 

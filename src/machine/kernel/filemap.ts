@@ -80,6 +80,20 @@ export function filemapFault(mm: Mm, v: Vma, va: number, write: boolean): void {
 }
 
 // Zap helper: a file pte goes away; the cached page stays.
+// move_ptes for a file page: the entry (frame, dirty and accessed bits) moves to `to`, and the
+// page's rmap follows it, so the new address needs no fault
+export function moveFilePte(mm: Mm, from: number, to: number): void {
+  const p = mm.fileMapped.get(from);
+  if (!p) return;
+  const e = mm.mmu.getPte(from * PAGE);
+  unmapFilePage(mm, from, p);
+  mm.mmu.setPte(from * PAGE, { lo: 0, hi: 0 });
+  if (!e) return;
+  mm.mmu.setPteRaw(to * PAGE, e.lo, e.hi);
+  p.mappers.push(to);
+  mm.fileMapped.set(to, p);
+}
+
 export function zapFilePage(mm: Mm, vpn: number): void {
   const p = mm.fileMapped.get(vpn);
   if (!p) return;

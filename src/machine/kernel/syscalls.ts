@@ -9,6 +9,7 @@ import {
 } from './types';
 import type { Vma } from './vma';
 import { makeFileSyscalls } from './syscalls-fs';
+import { moveFilePte } from './filemap';
 import { O_ACCMODE, O_RDONLY, O_WRONLY } from './fs';
 
 const pageUp = (n: number) => Math.ceil(n / PAGE) * PAGE;
@@ -184,15 +185,15 @@ export function makeSyscalls(mm: Mm): Syscalls {
       const proto = { ...v };
       for (const [vpn] of moved) { mm.resident.delete(vpn); mm.activeAnon.delete(vpn); mm.mmu.setPte(vpn * PAGE, { lo: 0, hi: 0 }); }
       for (const [vpn] of swapped) mm.swapped.delete(vpn);
-      // file ptes are dropped rather than moved: the pages stay cached, and a touch at the new
-      // address maps them again with a minor fault
-      if (v.file) mm.zap(old, old + ol);
+      const files: number[] = [];
+      if (v.file) for (const vpn of mm.fileMapped.keys()) if (vpn * PAGE >= old && vpn * PAGE < old + ol) files.push(vpn);
       for (const r of mm.vmas.remove(old, old + ol)) if (r.accounted) mm.committed -= r.vm_end - r.vm_start;
       const nv: Vma = { ...proto, vm_start: dest, vm_end: dest + nl, pgoff: v.file ? proto.pgoff + (old - proto.vm_start) : 0 };
       if (nv.accounted) mm.committed += nl;
       mm.vmas.insert(nv);
       const area = mm.vmas.find(dest)!;
       for (const [vpn, f] of moved) { const nvpn = vpn + (dest - old) / PAGE; mm.mapPage(nvpn * PAGE, f, area); mm.resident.set(nvpn, f); }
+      for (const vpn of files) moveFilePte(mm, vpn, vpn + (dest - old) / PAGE);
       for (const [vpn, s] of swapped) { const nvpn = vpn + (dest - old) / PAGE; mm.swapped.set(nvpn, s); mm.mmu.setPte(nvpn * PAGE, { lo: ((s % 1048576) * 4096 + 0x200) >>> 0, hi: Math.floor(s / 1048576) }); }
       return dest;
     })();
