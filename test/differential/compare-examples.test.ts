@@ -308,3 +308,108 @@ describe('compare with your machine: every example, on the emulator and on the h
     assert.equal(o.comparison.calls.agree, 2);
   });
 });
+
+// The command itself, with a stand-in for the vscode API: what it refuses, what it shows.
+describe('compare with your machine: the VS Code command', function () {
+  this.timeout(120_000);
+  const d = { dispose() {} };
+  const handlers = new Map<string, (arg?: unknown) => Promise<unknown>>();
+  const messages: [string, string][] = [];
+  const diagnostics = new Map<string, { range: { line: number }; message: string; severity: number }[]>();
+  const providers = new Map<string, { provideTextDocumentContent(uri: unknown): string }>();
+  const executed: unknown[][] = [];
+  let trusted = false;
+  let text = '';
+  class Uri {
+    constructor(readonly scheme: string, readonly path: string, readonly query = '') {}
+    toString(): string { return `${this.scheme}:${this.path}${this.query ? `?${this.query}` : ''}`; }
+    get fsPath(): string { return this.path; }
+    static from(o: { scheme: string; path: string; query?: string }): Uri { return new Uri(o.scheme, o.path, o.query); }
+    static joinPath(u: Uri, ...p: string[]): Uri { return new Uri(u.scheme, [u.path, ...p].join('/')); }
+    static file(p: string): Uri { return new Uri('file', p); }
+  }
+  const doc = {
+    uri: Uri.file('/work/t.heap'), languageId: 'heapstep', fileName: '/work/t.heap', getText: () => text,
+    get lineCount() { return text.split('\n').length; }, lineAt: (i: number) => ({ range: { line: i } }),
+  };
+  const vscode = {
+    commands: { registerCommand: (id: string, fn: (arg?: unknown) => Promise<unknown>) => { handlers.set(id, fn); return d; }, executeCommand: async (...a: unknown[]) => { executed.push(a); } },
+    window: {
+      activeTextEditor: { document: doc },
+      showWarningMessage: async (t: string) => { messages.push(['warning', t]); },
+      showInformationMessage: async (t: string) => { messages.push(['info', t]); },
+      showErrorMessage: async (t: string) => { messages.push(['error', t]); },
+      withProgress: (_o: unknown, f: (p: unknown, t: unknown) => Promise<unknown>) => f({ report() {} }, { isCancellationRequested: false }),
+      showTextDocument: async () => undefined,
+    },
+    workspace: {
+      get isTrusted() { return trusted; },
+      registerTextDocumentContentProvider: (s: string, p: { provideTextDocumentContent(uri: unknown): string }) => { providers.set(s, p); return d; },
+      onDidChangeTextDocument: () => d, openTextDocument: async () => doc,
+    },
+    languages: { createDiagnosticCollection: () => ({ set: (u: unknown, l: never[]) => diagnostics.set(String(u), l), delete: (u: unknown) => diagnostics.delete(String(u)), dispose() {} }) },
+    EventEmitter: class { event = () => d; fire() {} dispose() {} },
+    Uri,
+    Diagnostic: class { constructor(readonly range: unknown, readonly message: string, readonly severity: number) {} },
+    DiagnosticSeverity: { Error: 0, Warning: 1 }, ProgressLocation: { Notification: 15 }, ViewColumn: { Beside: -2 },
+  };
+  let run: (arg?: unknown) => Promise<unknown>;
+
+  before(() => {
+    const Module = require('node:module') as { _load: (req: string, ...rest: unknown[]) => unknown };
+    const load = Module._load;
+    Module._load = function (req: string, ...rest: unknown[]) { return req === 'vscode' ? vscode : load.call(this, req, ...rest); };
+    try {
+      const { registerCompareWithHost } = require('../../src/extension/compare-with-host') as typeof import('../../src/extension/compare-with-host');
+      registerCompareWithHost({ subscriptions: [], extensionUri: Uri.file(process.cwd()) } as never);
+    } finally { Module._load = load; }
+    run = handlers.get('heapstep.compareWithHost')!;
+    assert.ok(run, 'the command is registered');
+  });
+  beforeEach(() => { messages.length = 0; executed.length = 0; diagnostics.clear(); });
+
+  it('refuses in an untrusted workspace, saying why', async () => {
+    trusted = false;
+    text = 'char *p = malloc(1);\n';
+    assert.equal(await run(), undefined);
+    assert.equal(messages.length, 1);
+    assert.equal(messages[0][0], 'warning');
+    assert.match(messages[0][1], /trusted workspace/);
+    assert.equal(diagnostics.size, 0);
+  });
+
+  it('shows the report, a warning on each differing line and the summary', async () => {
+    trusted = true;
+    // the heap's absolute address is the emulator's own (the host's heap shares only its low 26 bits)
+    const probe = (base: number) => `char *p = malloc(24);\nassert((unsigned long)p == 0x${(base + 0x2a0).toString(16)}UL);\nfree(p);\n`;
+    const emu = await emulate(probe(0), 't.heap');
+    assert.ok(emu.ok);
+    text = probe(emu.heapBase);
+    const o = await run() as CompareOutcome;
+    assert.equal(o.kind, 'compared');
+    if (o.kind !== 'compared') return;
+    assert.equal(o.comparison.asserts.differ, 1);
+    const list = diagnostics.get(doc.uri.toString())!;
+    assert.ok(list.some((x) => x.range.line === 1 && x.severity === 1), 'a warning on line 2');
+    const shown = executed.find((a) => a[0] === 'markdown.showPreviewToSide');
+    assert.ok(shown, 'the report is previewed');
+    const report = providers.get('heapstep-compare')!.provideTextDocumentContent(shown[1]);
+    assert.match(report, /^# t\.heap: the emulator and this machine/);
+    assert.match(report, /\*\*1 calls agree, 1 differ; 1 assert\(s\) evaluated on the host, 1 with a different outcome; the runs end differently/);
+    assert.match(report, /^\| ✗ \| 2 \| assert/m);
+    assert.deepEqual(messages.map((m) => m[0]), ['warning']);
+    assert.match(messages[0][1], /t\.heap: 1 calls agree, 1 differ/);
+  });
+
+  it('says so when gcc is missing', async () => {
+    trusted = true;
+    text = 'char *p = malloc(1);\n';
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    let o: CompareOutcome;
+    try { o = await run() as CompareOutcome; } finally { process.env.PATH = path; }
+    assert.equal(o.kind, 'failed');
+    assert.deepEqual(messages.map((m) => m[0]), ['error']);
+    assert.match(messages[0][1], /'gcc' was not found/);
+  });
+});
