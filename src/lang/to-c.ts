@@ -6,6 +6,7 @@
 // twin: `unsupported` says why, with the line.
 import type { CType, Expr, FuncDecl, Init, Program, Stmt, StructType, VarDecl } from './ast';
 import { compile, scanPragmas } from './index';
+import { HOST_PRELUDE } from './to-c-prelude';
 
 export interface Unsupported { line: number; reason: string }
 
@@ -63,7 +64,8 @@ const RESERVED = new Set(('read write open close free malloc calloc realloc real
   'linux unix i386 major minor makedev assert NULL EOF BUFSIZ FILE sleep select poll dup kill wait stat access sync remove ' +
   'rename link unlink y0 y1 j0 j1 yn jn div ldiv abs labs random rand srand system atoi atol strtol strtoul').split(/\s+/));
 
-export function scenarioToC(text: string, file: string): ToCResult {
+// `inlinePrelude`: the prelude's text in place of its #include, for a program that builds alone.
+export function scenarioToC(text: string, file: string, opts: { inlinePrelude?: boolean } = {}): ToCResult {
   const scan = scanPragmas(text, file);
   const arch = scan.pragmas.find((p) => p.name === 'arch')?.value.trim() === 'i386' ? 'i386' : 'x86_64';
   const res = compile(text, file, { arch, rodataBase: 0x10000, dataBase: 0x20000 });
@@ -78,7 +80,8 @@ export function scenarioToC(text: string, file: string): ToCResult {
     else if (p.name === 'stdio_buffers' && v === 'tty') unsupported.push({ line: p.loc.line, reason: "#pragma stdio_buffers tty: a terminal's stdout (the host run's stdout is a pipe)" });
   }
   const w = new Writer(res.program, text, unsupported);
-  const c = w.program();
+  let c = w.program();
+  if (opts.inlinePrelude) c = c.replace(`#include "${PRELUDE_HEADER}"\n`, `${HOST_PRELUDE}\n`);
   if (unsupported.length) return { ok: false, errors: [], unsupported: dedupe(unsupported) };
   return { ok: true, c, program: res.program };
 }

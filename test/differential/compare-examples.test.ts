@@ -298,6 +298,16 @@ describe('compare with your machine: every example, on the emulator and on the h
     assert.match(o.comparison.rows.find((r) => r.what === 'end')!.host, /^exit status 3/);
   });
 
+  it('builds the self-contained program (prelude inlined) to the same records', async () => {
+    const text = readFileSync('examples/fragmentation-10k-20k-30k.heap', 'utf8');
+    const a = scenarioToC(text, 'f.heap'), b = scenarioToC(text, 'f.heap', { inlinePrelude: true });
+    assert.ok(a.ok && b.ok);
+    const [ra, rb] = await Promise.all([runOnHost(a.c, { header: HEADER }), runOnHost(b.c, { header: '/dev/null' })]);
+    assert.ok(ra.ok && rb.ok, JSON.stringify([ra, rb]).slice(0, 500));
+    assert.ok(ra.run.records.length > 5);
+    assert.deepEqual(rb.run.records, ra.run.records);
+  });
+
   it('runs the host binary as ./scenario, as the emulator starts the program', async () => {
     const text = 'int main(int argc, char **argv) {\n    assert(argc == 1);\n    assert(strcmp(argv[0], "./scenario") == 0);\n    free(malloc(8));\n    return 0;\n}\n';
     const o = await compareScenario(text, 'argv.heap', { header: HEADER });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { loadScenario } from '../../src/machine/scenario';
 import type { RunEvent } from '../../src/machine/interp/events';
 import { cString, scenarioToC } from '../../src/lang/to-c';
+import { HOST_PRELUDE } from '../../src/lang/to-c-prelude';
 
 const PRELUDE = readFileSync('resources/compare/heapstep-host.h', 'utf8');
 
@@ -138,6 +139,15 @@ describe('scenario to C (compare with your machine)', () => {
     const lit = /hs_assert\(2, [^"]*("(?:[^"\\]|\\.)*")\)/.exec(c(text))?.[1];
     assert.ok(lit);
     assert.equal(Buffer.from(decodeC(lit)).toString('utf8'), message);
+  });
+
+  it('carries the shipped prelude as a string, and inlines it on request', () => {
+    assert.equal(HOST_PRELUDE, PRELUDE, 'src/lang/to-c-prelude.ts is stale: node resources/compare/gen-prelude.mjs');
+    const text = 'char *p = malloc(1);\n';
+    const inlined = scenarioToC(text, 't.heap', { inlinePrelude: true });
+    assert.ok(inlined.ok);
+    assert.ok(!inlined.c.includes('#include "heapstep-host.h"'));
+    assert.equal(inlined.c, c(text).replace('#include "heapstep-host.h"\n', PRELUDE + '\n'));
   });
 
   it('calls only helpers the host prelude defines, for every example', () => {
