@@ -121,8 +121,19 @@ export async function waitForPanelView(page: Page, view: WalkthroughView, before
   }
 }
 
-// The Variables view, visible, listing the scope.
+// The Variables view, visible, listing the scope. The list draws only the rows in view, so an
+// expanded scope above (VS Code opens Locals by itself) is closed first, as a user would.
 export async function waitForScope(page: Page, scope: string): Promise<void> {
   await page.locator('.debug-variables').waitFor();
-  await page.locator('.debug-variables .monaco-list-row[aria-level="1"]').filter({ has: page.getByText(scope, { exact: true }) }).waitFor();
+  const scopes = page.locator('.debug-variables .monaco-list-row[aria-level="1"]');
+  await scopes.first().waitFor();
+  const row = scopes.filter({ has: page.getByText(scope, { exact: true }) });
+  for (let i = 0; !await row.count(); i++) {
+    const open = scopes.and(page.locator('[aria-expanded="true"]')).first();
+    if (i > 8 || !await open.count()) break;
+    const el = await open.elementHandle();
+    await open.click();
+    await page.waitForFunction((e) => !e!.isConnected || e!.getAttribute('aria-expanded') !== 'true', el);
+  }
+  await row.waitFor();
 }
