@@ -17,17 +17,8 @@ export interface TestHook { renders: number; [k: string]: unknown }
 export const hook: TestHook = { renders: 0 };
 (window as unknown as { __heapstep: TestHook }).__heapstep = hook;
 
-type Child = Node | string | null | undefined | false;
-export function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K, props: { cls?: string; text?: string; attrs?: Record<string, string> } = {}, ...children: Child[]
-): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (props.cls) e.className = props.cls;
-  if (props.text !== undefined) e.textContent = props.text;
-  for (const [k, v] of Object.entries(props.attrs ?? {})) e.setAttribute(k, v);
-  for (const c of children) if (c) e.append(c);
-  return e;
-}
+export { el, type Child } from './dom';
+import { el } from './dom';
 
 export const hex = (n: number): string => '0x' + n.toString(16);
 

@@ -3,6 +3,7 @@
 // system call or mapping in the address space, the glibc listing). Every string the debugger
 // sends, a chunk's bytes and the scenario's own text included, only ever becomes text.
 import type { ExplainedCall, ExplainHostMessage, ExplainRef, ExplainResponse, ExplainRun, ExplainViewMessage } from '../src/protocol/explain';
+import { el } from './dom';
 
 interface VsCodeApi { postMessage(m: unknown): void }
 declare function acquireVsCodeApi(): VsCodeApi;
@@ -13,15 +14,6 @@ const post = (m: ExplainViewMessage): void => api.postMessage(m);
 const hook = { renders: 0, links: 0, calls: 0 };
 (window as unknown as { __heapstep: typeof hook }).__heapstep = hook;
 
-type Child = Node | string | null | undefined | false;
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { cls?: string; text?: string; attrs?: Record<string, string> } = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (props.cls) e.className = props.cls;
-  if (props.text !== undefined) e.textContent = props.text;
-  for (const [k, v] of Object.entries(props.attrs ?? {})) e.setAttribute(k, v);
-  for (const c of children) if (c) e.append(c);
-  return e;
-}
 const hex = (n: number): string => '0x' + n.toString(16);
 
 // What a link does, for its tooltip and screen readers.

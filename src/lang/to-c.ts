@@ -7,6 +7,7 @@
 import type { CType, Expr, FuncDecl, Init, Program, Stmt, StructType, VarDecl } from './ast';
 import { compile, scanPragmas } from './index';
 import { HOST_PRELUDE } from './to-c-prelude';
+import { assertText } from './source-text';
 
 export interface Unsupported { line: number; reason: string }
 
@@ -124,17 +125,6 @@ export function cString(bytes: Uint8Array): string {
   return s + '"';
 }
 
-// The source text of assert's argument, as the emulator quotes it in its message.
-function assertText(line: string, col: number): string {
-  const start = line.indexOf('(', col - 1);
-  if (start < 0) return line.trim();
-  let depth = 0;
-  for (let i = start; i < line.length; i++) {
-    if (line[i] === '(') depth++;
-    else if (line[i] === ')' && --depth === 0) return line.slice(start + 1, i).trim();
-  }
-  return line.slice(start + 1).trim();
-}
 
 class Writer {
   private readonly names = new Map<VarDecl | FuncDecl, string>();

@@ -1,15 +1,13 @@
 // The Explain panel's page: the CSP of the HeapStep views (scripts and styles only with this
 // page's nonce or from the extension, no eval), the shared stylesheet, the panel's own few
 // rules and its bundle. No vscode import, so the webview tests serve exactly this page.
-import { csp } from './html';
+import { pageHtml } from './html';
 
 export interface ExplainPageParts {
   cspSource: string;     // webview.cspSource
   nonce: string;
   mediaRoot: string;     // URI of dist/media as the webview sees it, without a trailing slash
 }
-
-const attr = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 // Theme variables only; links are buttons (keyboard and screen reader) dressed as links.
 const STYLE = `
@@ -31,20 +29,5 @@ hr { border: none; border-top: 1px solid var(--vscode-panel-border, var(--vscode
 `;
 
 export function explainHtml(p: ExplainPageParts): string {
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${attr(csp(p.cspSource, p.nonce))}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="${attr(p.mediaRoot)}/views.css" nonce="${attr(p.nonce)}">
-<style nonce="${attr(p.nonce)}">${STYLE}</style>
-<title>Explain</title>
-</head>
-<body>
-<main id="explain" aria-live="polite"></main>
-<script nonce="${attr(p.nonce)}" src="${attr(p.mediaRoot)}/explain.js"></script>
-</body>
-</html>
-`;
+  return pageHtml({ ...p, title: 'Explain', script: 'explain.js', style: STYLE, body: '<main id="explain" aria-live="polite"></main>' });
 }

@@ -12,6 +12,7 @@ import { ProgramExit } from './interpreter';
 import { addrOf } from './memops';
 import { formatPrintf, hexdump, readCString } from './printf';
 import { memBuiltin } from './builtins-mem';
+import { assertText } from '../../lang/source-text';
 
 type Call = Expr & { kind: 'call' };
 
@@ -208,16 +209,5 @@ function decode(b: Uint8Array): string {
   try { return new TextDecoder('utf-8', { fatal: true }).decode(b); } catch { return String.fromCharCode(...b); }
 }
 
-// The source text of assert's argument, as the C macro's #expr would quote it.
-function assertText(line: string, col: number): string {
-  const start = line.indexOf('(', col - 1);
-  if (start < 0) return line.trim();
-  let depth = 0;
-  for (let i = start; i < line.length; i++) {
-    if (line[i] === '(') depth++;
-    else if (line[i] === ')' && --depth === 0) return line.slice(start + 1, i).trim();
-  }
-  return line.slice(start + 1).trim();
-}
 
 export { canonI64 };
