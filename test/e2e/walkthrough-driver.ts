@@ -122,18 +122,25 @@ export async function waitForPanelView(page: Page, view: WalkthroughView, before
 }
 
 // The Variables view, visible, listing the scope. The list draws only the rows in view, so an
-// expanded scope above (VS Code opens Locals by itself) is closed first, as a user would.
+// expanded scope above (VS Code opens Locals by itself) is closed first and the list scrolled,
+// as a user would.
 export async function waitForScope(page: Page, scope: string): Promise<void> {
-  await page.locator('.debug-variables').waitFor();
-  const scopes = page.locator('.debug-variables .monaco-list-row[aria-level="1"]');
+  const list = page.locator('.debug-variables');
+  await list.waitFor();
+  const scopes = list.locator('.monaco-list-row[aria-level="1"]');
   await scopes.first().waitFor();
   const row = scopes.filter({ has: page.getByText(scope, { exact: true }) });
-  for (let i = 0; !await row.count(); i++) {
+  for (let i = 0; i < 20 && !await row.isVisible(); i++) {
     const open = scopes.and(page.locator('[aria-expanded="true"]')).first();
-    if (i > 8 || !await open.count()) break;
-    const el = await open.elementHandle();
-    await open.click();
-    await page.waitForFunction((e) => !e!.isConnected || e!.getAttribute('aria-expanded') !== 'true', el);
+    if (await open.count()) {
+      const el = await open.elementHandle();
+      await open.click();
+      await page.waitForFunction((e) => !e!.isConnected || e!.getAttribute('aria-expanded') !== 'true', el);
+    } else {
+      await list.hover();
+      await page.mouse.wheel(0, 120);
+      await row.waitFor({ timeout: 1000 }).catch(() => {});
+    }
   }
   await row.waitFor();
 }
