@@ -301,6 +301,15 @@ describe('e2e: screenshots of the HeapStep views for the README', function () {
     const walkthroughs: ManifestWalkthrough[] = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).contributes.walkthroughs;
     const walkthrough = (id: string): ManifestWalkthrough => walkthroughs.find((w) => w.id === id)!;
 
+    async function closeAllEditors(): Promise<void> {
+      const tabs = tour.locator('.editor-group-container .tab');
+      while (await tabs.count()) {
+        const n = await tabs.count();
+        await tabs.first().locator('.codicon-close-small').click();
+        await tour.waitForFunction((k) => document.querySelectorAll('.editor-group-container .tab').length < k, n);
+      }
+    }
+
     async function shootWindow(name: string): Promise<void> {
       await shoot(tour.locator('.monaco-workbench'), name);
     }
@@ -343,9 +352,7 @@ describe('e2e: screenshots of the HeapStep views for the README', function () {
     });
 
     it('security learner: tcache poisoning stopped before its mallocs, the Bins view', async () => {
-      await tour.keyboard.press('Control+K');
-      await tour.keyboard.press('W');                    // close all editors: the example gets the width
-      await tour.locator('.editor-group-container .tab').first().waitFor({ state: 'detached' });
+      await closeAllEditors();                           // the example gets the editor's width
       const w = walkthrough('heapstep.how2heap');
       await openWalkthrough(tour, w);
       const frame = await runStep(w, 'tcachePoisoning');
@@ -357,6 +364,7 @@ describe('e2e: screenshots of the HeapStep views for the README', function () {
       // b's fd was overwritten with the global `target`: the list now leaves the heap, for .bss below it
       assert.ok(addr(nodes[1]) < addr(nodes[0]), `the second entry is not below the heap: ${JSON.stringify(nodes)}`);
       await tour.locator('.tabs-container .tab[data-resource-name="vscode_getting_started_page"] .codicon-close-small').click();
+      await expandOnly(tour, 'Bins');
       await shootWindow('tour-security');
     });
 
@@ -378,8 +386,14 @@ describe('e2e: screenshots of the HeapStep views for the README', function () {
       assert.notEqual(freed[2], allocated[2], `VSZ did not move when the mmapped chunk was freed: ${JSON.stringify(rows)}`);
       assert.equal(freed[3], allocated[3], 'the heap kept its size through 63 frees');
       assert.notEqual(trimmed[3], freed[3], 'malloc_trim did not shrink the heap');
-      await tour.locator('.tabs-container .tab[data-resource-name="vscode_getting_started_page"] .codicon-close-small').click();
+      // the timeline alone in the whole panel
+      await expandOnly(tour, 'Timeline');
+      await tour.locator('.part.panel [aria-label^="Maximize Panel"]').click();
+      await tour.locator('.part.panel [aria-label^="Restore Panel"]').waitFor();
+      await frame.locator('details > summary').click();
+      await frame.locator('details[open] table').waitFor();
       await shootWindow('tour-rss');
+      await tour.locator('.part.panel [aria-label^="Restore Panel"]').click();
     });
   });
 });
