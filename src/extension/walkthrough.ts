@@ -13,7 +13,7 @@ const STOP_TIMEOUT_MS = 60_000;
 
 // Resolves once VS Code has shown the session's first stop (it focuses the top frame then), or
 // when the session ends without stopping, or after the timeout: the view is revealed anyway.
-function firstStop(name: string): { started: (s: vscode.DebugSession) => void; done: Promise<void> } {
+function firstStop(name: string): { started: (s: vscode.DebugSession) => void; done: Promise<void>; cancel: () => void } {
   let session: vscode.DebugSession | undefined;
   const subs: vscode.Disposable[] = [];
   let finish = (): void => {};
@@ -31,7 +31,7 @@ function firstStop(name: string): { started: (s: vscode.DebugSession) => void; d
     vscode.debug.onDidChangeActiveStackItem(() => { if (shown()) finish(); }),
     vscode.debug.onDidTerminateDebugSession((s) => { if (ours(s)) finish(); }),
   );
-  return { started: (s) => { session = s; if (shown()) finish(); }, done };
+  return { started: (s) => { session = s; if (shown()) finish(); }, done, cancel: () => finish() };
 }
 
 async function addBreakpoints(uri: vscode.Uri, lines: number[]): Promise<void> {
@@ -73,7 +73,7 @@ export async function openWalkthroughStep(root: vscode.Uri, id: string, step: Wa
   const ok = await vscode.debug.startDebugging(undefined, {
     type: DEBUG_TYPE, request: 'launch', name, program: programOf(doc.uri), stopOnEntry: false,
   });
-  if (!ok) return false;
+  if (!ok) { stop.cancel(); return false; }
   if (vscode.debug.activeDebugSession?.configuration.name === name) stop.started(vscode.debug.activeDebugSession);
   await stop.done;
   await vscode.commands.executeCommand(revealCommand(step.view));
