@@ -292,108 +292,131 @@ describe('e2e: screenshots of the HeapStep views for the README', function () {
     await vars.locator('.monaco-list-row', { hasText: /summary/ }).first().waitFor();
     await shoot(side, 'variables');
   });
+});
 
-  // The README's three tours, each shot as the whole window in a fresh one: the walkthrough
-  // page beside the example it ran, a how2heap technique in the Bins view, and the timeline of
-  // free-returns-memory once its frees and malloc_trim have run.
-  describe('the three tours', () => {
-    let tour: Page;
-    const walkthroughs: ManifestWalkthrough[] = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).contributes.walkthroughs;
-    const walkthrough = (id: string): ManifestWalkthrough => walkthroughs.find((w) => w.id === id)!;
+// The README's three tours, each shot as the whole window, in a code-server of their own (the
+// views' pictures above leave a maximized panel and a wide side bar in the profile): the
+// walkthrough page beside the example it ran, a how2heap technique in the Bins view, and the
+// timeline of free-returns-memory once its frees and malloc_trim have run.
+describe('e2e: screenshots of the three tours for the README', function () {
+  this.timeout(120_000);
+  let cs: CodeServer | undefined;
+  let browser: BrowserContext | undefined;
+  let tour: Page;
+  const walkthroughs: ManifestWalkthrough[] = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).contributes.walkthroughs;
+  const walkthrough = (id: string): ManifestWalkthrough => walkthroughs.find((w) => w.id === id)!;
 
-    async function closeAllEditors(): Promise<void> {
-      const tabs = tour.locator('.editor-group-container .tab');
-      while (await tabs.count()) {
-        const n = await tabs.count();
-        await tabs.first().locator('.codicon-close-small').click();
-        await tour.waitForFunction((k) => document.querySelectorAll('.editor-group-container .tab').length < k, n);
-      }
+  async function closeAllEditors(): Promise<void> {
+    const tabs = tour.locator('.editor-group-container .tab');
+    while (await tabs.count()) {
+      const n = await tabs.count();
+      await tabs.first().locator('.codicon-close-small').click();
+      await tour.waitForFunction((k) => document.querySelectorAll('.editor-group-container .tab').length < k, n);
     }
+  }
 
-    async function shootWindow(name: string): Promise<void> {
-      await shoot(tour.locator('.monaco-workbench'), name);
+  async function shootWindow(name: string): Promise<void> {
+    await shoot(tour.locator('.monaco-workbench'), name);
+  }
+
+  // Runs a step from its walkthrough page and waits until its view has drawn the first stop.
+  async function runStep(w: ManifestWalkthrough, id: string): Promise<Frame> {
+    const step = tableStep(id);
+    const before = await renderCounts(tour, step.view);
+    await clickStepButton(tour, w, id);
+    await waitForStop(tour, step.example.split('/').pop()!, firstStopLine(step));
+    const frame = await waitForPanelView(tour, step.view, before);
+    await waitForStepDone(tour, w, id);
+    return frame;
+  }
+
+  before(async function () {
+    this.timeout(900_000);   // a new machine installs Chromium, Node 24 and code-server first
+    const { env, reason } = setUpMachine();
+    if (!env) {
+      console.log(`    pending: ${reason}`);
+      this.skip();
     }
+    freshResults();
+    const vsix = packageExtension();
+    cs = new CodeServer(env!);
+    cs.install(vsix);
+    await cs.start();
+    browser = await launchBrowser(join(cs.run, 'chromium'));
+    tour = await browser.newPage();
+    tour.setDefaultTimeout(60_000);   // two cores shared with other test suites
+    await tour.setViewportSize({ width: 1280, height: 800 });
+    await tour.goto(cs.url(cs.workspace('ws-tours')));
+    await tour.locator('.monaco-workbench .explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+  });
 
-    // Runs a step from its walkthrough page and waits until its view has drawn the first stop.
-    async function runStep(w: ManifestWalkthrough, id: string): Promise<Frame> {
-      const step = tableStep(id);
-      const before = await renderCounts(tour, step.view);
-      await clickStepButton(tour, w, id);
-      await waitForStop(tour, step.example.split('/').pop()!, firstStopLine(step));
-      const frame = await waitForPanelView(tour, step.view, before);
-      await waitForStepDone(tour, w, id);
-      return frame;
+  after(async () => {
+    try { await browser?.close(); } catch { /* the browser may already be gone */ }
+    cs?.stop();
+    if (cs && !process.env.HEAPSTEP_E2E_KEEP) {
+      try { rmSync(cs.run, { recursive: true, force: true, maxRetries: 3 }); } catch { /* the killed server's last writes */ }
     }
+  });
 
-    before(async () => {
-      await page.close();
-      tour = await browser!.newPage();
-      tour.setDefaultTimeout(60_000);
-      await tour.setViewportSize({ width: 1280, height: 800 });
-      await tour.goto(cs!.url(cs!.workspace('ws-tours')));
-      await tour.locator('.monaco-workbench .explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
-    });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && tour && !tour.isClosed()) {
+      mkdirSync(SHOTS, { recursive: true });
+      await tour.screenshot({ path: join(SHOTS, `failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`) });
+    }
+    if (tour && !tour.isClosed() && await tour.locator('.debug-toolbar').isVisible()) await stopSession(tour);
+  });
 
-    afterEach(async function () {
-      if (this.currentTest?.state === 'failed' && tour && !tour.isClosed()) {
-        mkdirSync(SHOTS, { recursive: true });
-        await tour.screenshot({ path: join(SHOTS, `failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`) });
-      }
-      if (tour && !tour.isClosed() && await tour.locator('.debug-toolbar').isVisible()) await stopSession(tour);
-    });
+  it('student: the walkthrough page, with "How big is malloc(1) really?" run beside it', async () => {
+    const w = walkthrough('heapstep.howMallocGetsMemory');
+    await openWalkthrough(tour, w);
+    const frame = await runStep(w, 'howBigIsMalloc1');
+    // the first malloc made the 132 KiB heap: tcache's struct, p's chunk and top
+    await frame.locator('main p.sr-only').filter({ hasText: /heap 132(\.0)? KiB/ }).waitFor();
+    await shootWindow('tour-student');
+  });
 
-    it('student: the walkthrough page, with "How big is malloc(1) really?" run beside it', async () => {
-      const w = walkthrough('heapstep.howMallocGetsMemory');
-      await openWalkthrough(tour, w);
-      const frame = await runStep(w, 'howBigIsMalloc1');
-      // the first malloc made the 132 KiB heap: tcache's struct, p's chunk and top
-      await frame.locator('main p.sr-only').filter({ hasText: /heap 132(\.0)? KiB/ }).waitFor();
-      await shootWindow('tour-student');
-    });
+  it('security learner: tcache poisoning stopped before its mallocs, the Bins view', async () => {
+    await closeAllEditors();                           // the example gets the editor's width
+    const w = walkthrough('heapstep.how2heap');
+    await openWalkthrough(tour, w);
+    const frame = await runStep(w, 'tcachePoisoning');
+    const list = frame.locator('ul.bin', { has: frame.locator('.bin-label', { hasText: /^tcache\[0x90\]/ }) });
+    await list.waitFor();
+    const nodes = await list.locator('.node').allInnerTexts();
+    assert.equal(nodes.length, 2, `tcache[0x90]: ${JSON.stringify(nodes)}`);
+    const addr = (t: string) => BigInt(/^(0x[0-9a-f]+)/.exec(t.trim())![1]);
+    // b's fd was overwritten with the global `target`: the list now leaves the heap, for .bss below it
+    assert.ok(addr(nodes[1]) < addr(nodes[0]), `the second entry is not below the heap: ${JSON.stringify(nodes)}`);
+    await tour.locator('.tabs-container .tab[data-resource-name="vscode_getting_started_page"] .codicon-close-small').click();
+    await expandOnly(tour, 'Bins');
+    await shootWindow('tour-security');
+  });
 
-    it('security learner: tcache poisoning stopped before its mallocs, the Bins view', async () => {
-      await closeAllEditors();                           // the example gets the editor's width
-      const w = walkthrough('heapstep.how2heap');
-      await openWalkthrough(tour, w);
-      const frame = await runStep(w, 'tcachePoisoning');
-      const list = frame.locator('ul.bin', { has: frame.locator('.bin-label', { hasText: /^tcache\[0x90\]/ }) });
-      await list.waitFor();
-      const nodes = await list.locator('.node').allInnerTexts();
-      assert.equal(nodes.length, 2, `tcache[0x90]: ${JSON.stringify(nodes)}`);
-      const addr = (t: string) => BigInt(/^(0x[0-9a-f]+)/.exec(t.trim())![1]);
-      // b's fd was overwritten with the global `target`: the list now leaves the heap, for .bss below it
-      assert.ok(addr(nodes[1]) < addr(nodes[0]), `the second entry is not below the heap: ${JSON.stringify(nodes)}`);
-      await tour.locator('.tabs-container .tab[data-resource-name="vscode_getting_started_page"] .codicon-close-small').click();
-      await expandOnly(tour, 'Bins');
-      await shootWindow('tour-security');
-    });
-
-    it('C programmer chasing RSS: the timeline of free-returns-memory after its frees', async () => {
-      const w = walkthrough('heapstep.howMallocGetsMemory');
-      await openWalkthrough(tour, w);
-      const step = tableStep('doesFreeGiveMemoryBack');
-      const frame = await runStep(w, 'doesFreeGiveMemoryBack');
-      const text = readFileSync(join(ROOT, 'examples', step.example), 'utf8').split('\n');
-      for (const marker of step.stops.slice(1)) {
-        await tour.locator('.debug-toolbar .action-label.codicon-debug-continue').click();
-        await waitForStop(tour, step.example, text.findIndex((l) => l.includes(marker)) + 1);
-      }
-      const t = await hookOf<{ points: number; current: number }>(frame, 'timeline', (x) => x.points >= step.stops.length);
-      assert.equal(t.current, t.points - 1, 'the current stop is the last one');
-      // one row per stop: step, RSS, VSZ, heap size, ...
-      const rows = await frame.locator('table tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')).filter((r) => r.length));
-      const [allocated, freed, trimmed] = rows.slice(-3);
-      assert.notEqual(freed[2], allocated[2], `VSZ did not move when the mmapped chunk was freed: ${JSON.stringify(rows)}`);
-      assert.equal(freed[3], allocated[3], 'the heap kept its size through 63 frees');
-      assert.notEqual(trimmed[3], freed[3], 'malloc_trim did not shrink the heap');
-      // the timeline alone in the whole panel
-      await expandOnly(tour, 'Timeline');
-      await tour.locator('.part.panel [aria-label^="Maximize Panel"]').click();
-      await tour.locator('.part.panel [aria-label^="Restore Panel"]').waitFor();
-      await frame.locator('details > summary').click();
-      await frame.locator('details[open] table').waitFor();
-      await shootWindow('tour-rss');
-      await tour.locator('.part.panel [aria-label^="Restore Panel"]').click();
-    });
+  it('C programmer chasing RSS: the timeline of free-returns-memory after its frees', async () => {
+    const w = walkthrough('heapstep.howMallocGetsMemory');
+    await openWalkthrough(tour, w);
+    const step = tableStep('doesFreeGiveMemoryBack');
+    const frame = await runStep(w, 'doesFreeGiveMemoryBack');
+    const text = readFileSync(join(ROOT, 'examples', step.example), 'utf8').split('\n');
+    for (const marker of step.stops.slice(1)) {
+      await tour.locator('.debug-toolbar .action-label.codicon-debug-continue').click();
+      await waitForStop(tour, step.example, text.findIndex((l) => l.includes(marker)) + 1);
+    }
+    const t = await hookOf<{ points: number; current: number }>(frame, 'timeline', (x) => x.points >= step.stops.length);
+    assert.equal(t.current, t.points - 1, 'the current stop is the last one');
+    // one row per stop: step, RSS, VSZ, heap size, ...
+    const rows = await frame.locator('table tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')).filter((r) => r.length));
+    const [allocated, freed, trimmed] = rows.slice(-3);
+    assert.notEqual(freed[2], allocated[2], `VSZ did not move when the mmapped chunk was freed: ${JSON.stringify(rows)}`);
+    assert.equal(freed[3], allocated[3], 'the heap kept its size through 63 frees');
+    assert.notEqual(trimmed[3], freed[3], 'malloc_trim did not shrink the heap');
+    // the timeline alone in the whole panel
+    await expandOnly(tour, 'Timeline');
+    await tour.locator('.part.panel [aria-label^="Maximize Panel"]').click();
+    await tour.locator('.part.panel [aria-label^="Restore Panel"]').waitFor();
+    await frame.locator('details > summary').click();
+    await frame.locator('details[open] table').waitFor();
+    await shootWindow('tour-rss');
+    await tour.locator('.part.panel [aria-label^="Restore Panel"]').click();
   });
 });
