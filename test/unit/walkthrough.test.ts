@@ -1,7 +1,8 @@
 // The walkthroughs in package.json and the table behind their buttons agree: every step's
 // button names a step of the table, every step of the table opens an example that exists,
 // stops where its markers say (the program really gets there, in that order) and reveals a
-// view that exists; every step's page is a file that the .vsix ships.
+// view that exists; every step's page is a file that the .vsix ships, and the process counters
+// it quotes are the ones at the step's first stop.
 import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,9 +29,14 @@ function links(description: string): { label: string; command: string; args: unk
 
 const exampleText = (step: WalkthroughStep): string => readFileSync(join('examples', step.example), 'utf8');
 
+// What a step page says a process counter is at the first stop: "`syscalls` is **3**".
+function counterClaims(md: string): [string, number][] {
+  return [...md.matchAll(/`(\w+)` is \*\*(\d+)\*\*/g)].map((m) => [m[1], Number(m[2])]);
+}
+
 // Runs the example on the debugger's runtime with a breakpoint on each stop's line and
 // returns the lines it stopped at, 1-based, until it exits or has stopped once per marker.
-async function stopsOf(step: WalkthroughStep, lines: number[]): Promise<number[]> {
+async function stopsOf(step: WalkthroughStep, lines: number[], atFirst?: (rt: HeapStepRuntime) => void): Promise<number[]> {
   const path = join('examples', step.example);
   const seen: number[] = [];
   let resolveStop: (k: StopKind | 'exited') => void = () => {};
@@ -48,6 +54,7 @@ async function stopsOf(step: WalkthroughStep, lines: number[]): Promise<number[]
     const kind = await new Promise<StopKind | 'exited'>((resolve) => { resolveStop = resolve; rt.continue(); });
     if (kind !== 'breakpoint') break;
     seen.push(rt.scenario!.interp.loc.line);
+    if (seen.length === 1) atFirst?.(rt);
   }
   rt.terminate();
   return seen;
@@ -133,7 +140,15 @@ describe('walkthroughs', () => {
       this.timeout(120_000);
       const lines = stopLines(exampleText(step), step).map((l) => l + 1);
       assert.ok(lines.every((l) => l > 0), `${id}: a marker is missing`);
-      assert.deepEqual(await stopsOf(step, lines), lines);
+      const page = allSteps.find((x) => x.id === id)?.media.markdown;
+      const claims = page && existsSync(page) ? counterClaims(readFileSync(page, 'utf8')) : [];
+      let counters: Record<string, unknown> = {};
+      assert.deepEqual(await stopsOf(step, lines, (rt) => { counters = { ...rt.scenario!.proc.counters() }; }), lines);
+      // the page's numbers are the ones the Process scope shows there
+      for (const [name, value] of claims) {
+        assert.ok(name in counters, `${page} claims a value for ${name}, which is no process counter`);
+        assert.equal(counters[name], value, `${page}: \`${name}\` at the first stop`);
+      }
     });
   }
 });
