@@ -65,7 +65,11 @@ export function freeLabel(state: HeapState, mem: number | null): string {
   const f = findChunk(state, mem);
   if (!f) {
     const mapped = state.mappings.some((m) => mem >= m.start && mem < m.end);
-    return mapped ? `freed (${hexAddr(mem)} is no chunk now)` : 'freed → munmap (its mapping is gone)';
+    if (mapped) return `freed (${hexAddr(mem)} is no chunk now)`;
+    // past brk but nearer to it than to the mmap area: it was a heap chunk that merged into top,
+    // and systrim (or malloc_trim) lowered brk below it; otherwise an mmapped chunk, unmapped
+    if (mem >= state.brk && mem - state.brk < (state.layout.mmapBase - state.brk) / 2) return 'freed → merged into top, then trimmed (brk lowered past it)';
+    return 'freed → munmap (its mapping is gone)';
   }
   const c = f.chunk;
   if (c.state === 'top') return 'freed → merged into top';

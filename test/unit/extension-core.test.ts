@@ -74,6 +74,23 @@ describe('extension: chunk labels from the heapstep/state snapshot', () => {
     assert.match(chunkSummary(state, p) ?? '', /tcache\[0x20\] 1\/7 · fd 0x0/);
   });
 
+  it('tells a chunk trimmed away with top from an mmapped one unmapped by free', () => {
+    // three 100 KiB chunks grow the heap past its first 132 KiB; freed top-down, each merges into
+    // top and systrim brings brk back to the first 132 KiB, below the third chunk. 300 KiB is
+    // mmapped (top is too small and it is over the threshold), and free munmaps it.
+    const src = 'char *a = malloc(24);\nchar *h1 = malloc(100 * 1024);\nchar *h2 = malloc(100 * 1024);\nchar *h = malloc(100 * 1024);\nfree(h);\nfree(h2);\nfree(h1);\nchar *m = malloc(300 * 1024);\nfree(m);';
+    const ptrs: number[] = [];
+    const l = loadScenario(src, 'trim.heap', {}, (e: RunEvent) => { if (e.event === 'call' && e.fn === 'malloc') ptrs.push(Number(e.ret)); });
+    assert.ok(l.ok);
+    l.scenario.interp.run(1_000_000);
+    const s = buildState(l.scenario);
+    const [, , , h, m] = ptrs;
+    assert.ok(h > s.heapBase && h < s.layout.mmapBase && h > s.brk, 'h lay in the heap, above the trimmed brk');
+    assert.ok(m > s.layout.heapBase + (1 << 30), 'm was mapped far from the heap');
+    assert.equal(freeLabel(s, h), 'freed → merged into top, then trimmed (brk lowered past it)');
+    assert.equal(freeLabel(s, m), 'freed → munmap (its mapping is gone)');
+  });
+
   it('reads the pointer at the start of an evaluate answer', () => {
     assert.equal(parsePointer('0x5555555592a0 → chunk 0x20 [P] in [heap]'), 0x5555555592a0);
     assert.equal(parsePointer('0x0 (NULL)'), 0);
