@@ -66,7 +66,11 @@ describe('package.json contributions', () => {
   it('points main and browser at the bundles build.mjs writes, and runs in untrusted and virtual workspaces', () => {
     const build = readFileSync('build.mjs', 'utf8');
     for (const entry of [pkg.main, pkg.browser]) assert.ok(build.includes(entry.replace(/^\.\//, '')), `build.mjs does not write ${entry}`);
-    assert.equal(pkg.capabilities.untrustedWorkspaces.supported, true);
+    // limited: only the command that runs gcc and a host binary needs trust, and says so
+    assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
+    assert.match(pkg.capabilities.untrustedWorkspaces.description, /Compare with Your Machine/);
+    const trusted = pkg.contributes.commands.filter((c: { enablement?: string }) => /isWorkspaceTrusted/.test(c.enablement ?? '')).map((c: { command: string }) => c.command);
+    assert.deepEqual(trusted, [Commands.compareWithHost]);
     assert.equal(pkg.capabilities.virtualWorkspaces, true);
   });
 
