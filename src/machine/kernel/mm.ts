@@ -127,8 +127,8 @@ export class Mm {
   // handle_mm_fault: find the area (growing the stack if the access is just below it),
   // check the access against its permissions, then bring the page in.
   handleFault(va: number, write: boolean): void {
-    if (this.config.arch === 'x86_64' && va >= 0x800000000000) throw badAddress(va);
     let v = this.vmas.find(va);
+    if (!v && this.config.arch === 'x86_64' && va >= 0x800000000000) throw badAddress(va);   // #GP, not a page fault
     if (!v) v = this.expandStack(va);
     if (!v) throw new MachineSignal('SIGSEGV', `Segmentation fault at 0x${va.toString(16)}: ${MAPERR}`, va, MAPERR);
     if ((write && !v.write) || (!write && !v.read)) {
