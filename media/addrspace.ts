@@ -93,7 +93,7 @@ function vmaBox(s: Segment): HTMLElement {
   const text = `${hex(m.start)}-${hex(m.end)} ${m.perms} ${m.name || '[anon]'} · ${bytes(size)} · ${m.residentPages}/${m.pages} pages resident`;
   const label = `${text}. Pages: ${countsText(m.pageCounts)}${m.runsApproximate ? ' (the strip is approximate)' : ''}`;
   const b = el('button', { cls: `vma mono ${m.kind}`, attrs: { 'aria-label': label, title: label } });
-  if (s.px >= 14) b.append(el('span', { text }));
+  if (s.px >= 19) b.append(el('span', { cls: 'vma-text', text }));   // a line and the strip fit
   b.append(strip(m));
   b.style.height = `${s.px}px`;
   b.addEventListener('click', () => post({ type: 'selectAddress', addr: m.start }));
