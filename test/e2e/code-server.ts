@@ -193,3 +193,58 @@ export async function webviewFrame(page: Page, selector: string, timeout = 30_00
     ]);
   }
 }
+
+// A code-server with the packaged extension and a Chromium on it, as every e2e suite starts
+// one in its `before` (null: this machine cannot run them, and the suite is skipped).
+export interface Workbench { cs: CodeServer; browser: BrowserContext; extensionDir: string }
+
+export async function startWorkbench(ctx: Mocha.Context, opts: { env?: (cs: CodeServer) => Record<string, string>; withTests?: boolean } = {}): Promise<Workbench | null> {
+  const { env, reason } = setUpMachine();
+  if (!env) {
+    console.log(`    pending: ${reason}`);
+    ctx.skip();
+    return null;
+  }
+  freshResults();
+  const vsix = packageExtension();
+  if (opts.withTests) bundleExtensionTests();
+  const cs = new CodeServer(env);
+  const extensionDir = cs.install(vsix);
+  await cs.start(opts.env?.(cs));
+  const browser = await launchBrowser(join(cs.run, 'chromium'));
+  return { cs, browser, extensionDir };
+}
+
+// A workbench page on `workspace`, shown once the explorer lists it; the page's console goes
+// to test-results/e2e/<log> when the page closes.
+export async function openWorkbenchPage(wb: Workbench, workspace: string, opts: { log?: string; viewport?: { width: number; height: number } } = {}): Promise<Page> {
+  const page = await wb.browser.newPage();
+  page.setDefaultTimeout(60_000);   // two cores shared with other test suites
+  if (opts.viewport) await page.setViewportSize(opts.viewport);
+  if (opts.log) {
+    const log: string[] = [];
+    page.on('console', (m) => log.push(`[${m.type()}] ${m.text()}`));
+    page.on('pageerror', (e) => log.push(`[pageerror] ${e.message}`));
+    page.on('close', () => { mkdirSync(RESULTS, { recursive: true }); writeFileSync(join(RESULTS, opts.log!), log.join('\n')); });
+  }
+  await page.goto(wb.cs.url(wb.cs.workspace(workspace)));
+  await page.locator('.monaco-workbench .explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+  return page;
+}
+
+export async function stopWorkbench(wb: Workbench | null | undefined): Promise<void> {
+  if (!wb) return;
+  try { await wb.browser.close(); } catch { /* the browser may already be gone */ }
+  wb.cs.stop();
+  // the killed server's last writes may still land; a leftover temp dir is no test failure
+  if (!process.env.HEAPSTEP_E2E_KEEP) {
+    try { rmSync(wb.cs.run, { recursive: true, force: true, maxRetries: 3 }); } catch { /* see above */ }
+  }
+}
+
+// The page as it was when a test failed, for test-results/e2e/.
+export async function screenshotFailure(ctx: Mocha.Context, page: Page | undefined, dir: string, prefix = ''): Promise<void> {
+  if (ctx.currentTest?.state !== 'failed' || !page || page.isClosed()) return;
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${prefix}failed-${ctx.currentTest.title.replace(/\W+/g, '-')}.png`) });
+}

@@ -8,8 +8,8 @@
 import * as assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Frame, Locator, Page } from 'playwright-core';
-import { CodeServer, RESULTS, ROOT, freshResults, launchBrowser, packageExtension, setUpMachine, webviewFrame } from './code-server';
+import type { Frame, Locator, Page } from 'playwright-core';
+import { RESULTS, ROOT, openWorkbenchPage, screenshotFailure, startWorkbench, stopWorkbench, webviewFrame, type Workbench } from './code-server';
 import {
   clickStepButton, firstStopLine, openWalkthrough, renderCounts, stopSession, tableStep, waitForPanelView, waitForStepDone,
   waitForStop, type ManifestWalkthrough,
@@ -110,45 +110,19 @@ async function hookOf<T>(frame: Frame, key: string, ok: (v: T) => boolean): Prom
 
 describe('e2e: screenshots of the HeapStep views for the README', function () {
   this.timeout(120_000);
-  let cs: CodeServer | undefined;
-  let browser: BrowserContext | undefined;
+  let wb: Workbench | null = null;
   let page: Page;
 
   before(async function () {
     this.timeout(900_000);   // a new machine installs Chromium, Node 24 and code-server first
-    const { env, reason } = setUpMachine();
-    if (!env) {
-      console.log(`    pending: ${reason}`);
-      this.skip();
-    }
-    freshResults();
+    wb = await startWorkbench(this);
+    if (!wb) return;
     rmSync(SHOTS, { recursive: true, force: true });
-    const vsix = packageExtension();
-    cs = new CodeServer(env!);
-    cs.install(vsix);
-    await cs.start();
-    browser = await launchBrowser(join(cs.run, 'chromium'));
-    page = await browser.newPage();
-    page.setDefaultTimeout(60_000);   // two cores shared with other test suites
-    await page.setViewportSize({ width: 1280, height: 800 });
-    await page.goto(cs.url(cs.workspace('ws')));
-    await page.locator('.monaco-workbench .explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+    page = await openWorkbenchPage(wb, 'ws', { viewport: { width: 1280, height: 800 } });
   });
 
-  after(async () => {
-    try { await browser?.close(); } catch { /* the browser may already be gone */ }
-    cs?.stop();
-    if (cs && !process.env.HEAPSTEP_E2E_KEEP) {
-      try { rmSync(cs.run, { recursive: true, force: true, maxRetries: 3 }); } catch { /* the killed server's last writes */ }
-    }
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page && !page.isClosed()) {
-      mkdirSync(SHOTS, { recursive: true });
-      await page.screenshot({ path: join(SHOTS, `failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`) });
-    }
-  });
+  after(() => stopWorkbench(wb));
+  afterEach(async function () { await screenshotFailure(this, page, SHOTS); });
 
   it(`stops in ${SCENARIO} before the mallocs, before the frees and after them`, async () => {
     assert.ok(MALLOCS > 0 && FREES > MALLOCS && AFTER_FREES > FREES, `examples/${SCENARIO} no longer has the lines this test stops at`);
@@ -300,8 +274,7 @@ describe('e2e: screenshots of the HeapStep views for the README', function () {
 // timeline of free-returns-memory once its frees and malloc_trim have run.
 describe('e2e: screenshots of the three tours for the README', function () {
   this.timeout(120_000);
-  let cs: CodeServer | undefined;
-  let browser: BrowserContext | undefined;
+  let wb: Workbench | null = null;
   let tour: Page;
   const walkthroughs: ManifestWalkthrough[] = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).contributes.walkthroughs;
   const walkthrough = (id: string): ManifestWalkthrough => walkthroughs.find((w) => w.id === id)!;
@@ -332,37 +305,14 @@ describe('e2e: screenshots of the three tours for the README', function () {
 
   before(async function () {
     this.timeout(900_000);   // a new machine installs Chromium, Node 24 and code-server first
-    const { env, reason } = setUpMachine();
-    if (!env) {
-      console.log(`    pending: ${reason}`);
-      this.skip();
-    }
-    freshResults();
-    const vsix = packageExtension();
-    cs = new CodeServer(env!);
-    cs.install(vsix);
-    await cs.start();
-    browser = await launchBrowser(join(cs.run, 'chromium'));
-    tour = await browser.newPage();
-    tour.setDefaultTimeout(60_000);   // two cores shared with other test suites
-    await tour.setViewportSize({ width: 1280, height: 800 });
-    await tour.goto(cs.url(cs.workspace('ws-tours')));
-    await tour.locator('.monaco-workbench .explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+    wb = await startWorkbench(this);
+    if (wb) tour = await openWorkbenchPage(wb, 'ws-tours', { viewport: { width: 1280, height: 800 } });
   });
 
-  after(async () => {
-    try { await browser?.close(); } catch { /* the browser may already be gone */ }
-    cs?.stop();
-    if (cs && !process.env.HEAPSTEP_E2E_KEEP) {
-      try { rmSync(cs.run, { recursive: true, force: true, maxRetries: 3 }); } catch { /* the killed server's last writes */ }
-    }
-  });
+  after(() => stopWorkbench(wb));
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && tour && !tour.isClosed()) {
-      mkdirSync(SHOTS, { recursive: true });
-      await tour.screenshot({ path: join(SHOTS, `failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`) });
-    }
+    await screenshotFailure(this, tour, SHOTS);
     if (tour && !tour.isClosed() && await tour.locator('.debug-toolbar').isVisible()) await stopSession(tour);
   });
 

@@ -5,12 +5,12 @@
 // the real extension host. Each wait is on a DOM signal or the host's exit, never a sleep.
 // Screenshots and logs land in test-results/e2e/.
 import * as assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import Mocha from 'mocha';
 import type { HostResult } from '../extension/index';
-import { CodeServer, RESULTS, ROOT, bundleExtensionTests, freshResults, launchBrowser, packageExtension, setUpMachine, webviewFrame } from './code-server';
+import { RESULTS, ROOT, openWorkbenchPage, startWorkbench, stopWorkbench, webviewFrame, type Workbench } from './code-server';
 
 const SCENARIO = 'default.heap';
 const scenarioLines = readFileSync(join(ROOT, 'examples', SCENARIO), 'utf8').split('\n');
@@ -56,50 +56,24 @@ async function openView(page: Page, name: string): Promise<void> {
 
 describe('e2e: VS Code (code-server) with the packaged extension', function () {
   this.timeout(120_000);
-  let cs: CodeServer | undefined;
-  let browser: BrowserContext | undefined;
+  let wb: Workbench | null = null;
   let page: Page;
   let extensionDir = '';
   let manifest: any;
-  const hostResults = () => join(cs!.run, 'extension-host-results.json');
+  const hostResults = () => join(wb!.cs.run, 'extension-host-results.json');
 
   before(async function () {
     this.timeout(900_000);   // a new machine installs Chromium, Node 24 and code-server first (~4 min)
-    const { env, reason } = setUpMachine();
-    if (!env) {
-      console.log(`    pending: ${reason}`);
-      this.skip();
-    }
-    freshResults();
-    const vsix = packageExtension();
-    bundleExtensionTests();
-    cs = new CodeServer(env!);
-    extensionDir = cs.install(vsix);
+    wb = await startWorkbench(this, { withTests: true, env: (cs) => ({ HEAPSTEP_TEST_RESULTS: join(cs.run, 'extension-host-results.json') }) });
+    if (!wb) return;
+    extensionDir = wb.extensionDir;
     manifest = JSON.parse(readFileSync(join(extensionDir, 'package.json'), 'utf8'));
-    await cs.start({ HEAPSTEP_TEST_RESULTS: join(cs.run, 'extension-host-results.json') });
-    browser = await launchBrowser(join(cs.run, 'chromium'));
   });
 
-  after(async () => {
-    try { await browser?.close(); } catch { /* the browser may already be gone */ }
-    cs?.stop();
-    // The killed server's last writes may still land; a leftover temp dir is no test failure.
-    if (cs && !process.env.HEAPSTEP_E2E_KEEP) {
-      try { rmSync(cs.run, { recursive: true, force: true, maxRetries: 3 }); } catch { /* see above */ }
-    }
-  });
+  after(() => stopWorkbench(wb));
 
   describe('the workbench, as a user drives it', () => {
-    before(async () => {
-      page = await browser!.newPage();
-      page.setDefaultTimeout(60_000);   // two cores shared with other test suites
-      const log: string[] = [];
-      page.on('console', (m) => log.push(`[${m.type()}] ${m.text()}`));
-      page.on('pageerror', (e) => log.push(`[pageerror] ${e.message}`));
-      page.on('close', () => writeFileSync(join(RESULTS, 'workbench-console.log'), log.join('\n')));
-      await page.goto(cs!.url(cs!.workspace('ws')));
-      await page.locator('.monaco-workbench .explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
-    });
+    before(async () => { page = await openWorkbenchPage(wb!, 'ws', { log: 'workbench-console.log' }); });
     after(async () => { await page?.close().catch(() => {}); });
     afterEach(async function () {
       if (this.currentTest?.state === 'failed' && page && !page.isClosed()) await screenshot(page, `failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
@@ -128,7 +102,7 @@ describe('e2e: VS Code (code-server) with the packaged extension', function () {
     });
 
     it('F5 without a launch.json starts a session that stops at the breakpoint', async () => {
-      assert.equal(existsSync(join(cs!.run, 'ws', '.vscode', 'launch.json')), false);
+      assert.equal(existsSync(join(wb!.cs.run, 'ws', '.vscode', 'launch.json')), false);
       await page.keyboard.press('F5');
       // A debugger picker would mean F5 did not find the extension's configuration provider.
       const picker = page.locator('.quick-input-widget:visible .quick-input-list .monaco-list-row').first();
@@ -204,17 +178,17 @@ describe('e2e: VS Code (code-server) with the packaged extension', function () {
       this.timeout(300_000);
       // The extension under test is the installed .vsix's content, with the bundled tests inside
       // it (so `require('vscode')` resolves for them as for the extension).
-      const dev = join(cs!.run, 'dev-extension');
+      const dev = join(wb!.cs.run, 'dev-extension');
       cpSync(extensionDir, dev, { recursive: true });
       cpSync(join(ROOT, 'out', 'test'), join(dev, 'out', 'test'), { recursive: true });
-      const hostPage = await browser!.newPage();
+      const hostPage = await wb!.browser.newPage();
       const log: string[] = [];
       hostPage.on('console', (m) => log.push(m.text()));
       const exited = new Promise<number>((resolve) => { void hostPage.exposeFunction('codeAutomationExit', (code: number) => resolve(code)); });
       try {
-        await hostPage.goto(cs!.url(cs!.workspace('ws-host'), [
-          ['extensionDevelopmentPath', cs!.remote(dev)],
-          ['extensionTestsPath', cs!.remote(join(dev, 'out', 'test', 'index.js'))],
+        await hostPage.goto(wb!.cs.url(wb!.cs.workspace('ws-host'), [
+          ['extensionDevelopmentPath', wb!.cs.remote(dev)],
+          ['extensionTestsPath', wb!.cs.remote(join(dev, 'out', 'test', 'index.js'))],
         ]));
         let timer: NodeJS.Timeout | undefined;
         exitCode = await Promise.race([exited, new Promise<number>((_, reject) => {

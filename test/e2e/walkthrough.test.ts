@@ -7,10 +7,10 @@
 // drawn for this stop (or the Variables view with the step's scope), and the step ticked off.
 // Then it stops the session. Screenshots and logs of a failure land in test-results/e2e/.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { CodeServer, RESULTS, ROOT, freshResults, launchBrowser, packageExtension, setUpMachine } from './code-server';
+import type { Page } from 'playwright-core';
+import { RESULTS, ROOT, openWorkbenchPage, screenshotFailure, startWorkbench, stopWorkbench, type Workbench } from './code-server';
 import {
   clickStepButton, firstStopLine, openWalkthrough, PANEL_VIEWS, renderCounts, stopSession, tableStep,
   waitForPanelView, waitForScope, waitForStepDone, waitForStop, type ManifestWalkthrough,
@@ -18,51 +18,29 @@ import {
 
 describe('e2e: the walkthroughs in VS Code (code-server)', function () {
   this.timeout(120_000);
-  let cs: CodeServer | undefined;
-  let browser: BrowserContext | undefined;
+  let wb: Workbench | null = null;
   let page: Page;
   let walkthroughs: ManifestWalkthrough[] = [];
 
   before(async function () {
     this.timeout(900_000);   // a new machine installs Chromium, Node 24 and code-server first
-    const { env, reason } = setUpMachine();
-    if (!env) {
-      console.log(`    pending: ${reason}`);
-      this.skip();
-    }
-    freshResults();
-    const vsix = packageExtension();
-    cs = new CodeServer(env!);
+    wb = await startWorkbench(this);
+    if (!wb) return;
     // the installed manifest, so the test walks what the .vsix ships
-    walkthroughs = JSON.parse(readFileSync(join(cs.install(vsix), 'package.json'), 'utf8')).contributes.walkthroughs;
-    await cs.start();
-    browser = await launchBrowser(join(cs.run, 'chromium'));
-    page = await browser.newPage();
-    page.setDefaultTimeout(60_000);   // two cores shared with other test suites
-    const log: string[] = [];
-    page.on('console', (m) => log.push(`[${m.type()}] ${m.text()}`));
-    page.on('pageerror', (e) => log.push(`[pageerror] ${e.message}`));
-    page.on('close', () => writeFileSync(join(RESULTS, 'walkthrough-console.log'), log.join('\n')));
-    await page.goto(cs.url(cs.workspace('ws')));
-    await page.locator('.monaco-workbench .explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+    walkthroughs = JSON.parse(readFileSync(join(wb.extensionDir, 'package.json'), 'utf8')).contributes.walkthroughs;
+    page = await openWorkbenchPage(wb, 'ws', { log: 'walkthrough-console.log' });
   });
 
   after(async () => {
     await page?.close().catch(() => {});
-    try { await browser?.close(); } catch { /* the browser may already be gone */ }
-    cs?.stop();
-    if (cs && !process.env.HEAPSTEP_E2E_KEEP) {
-      try { rmSync(cs.run, { recursive: true, force: true, maxRetries: 3 }); } catch { /* the killed server's last writes */ }
-    }
+    await stopWorkbench(wb);
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page && !page.isClosed()) {
-      mkdirSync(RESULTS, { recursive: true });
-      await page.screenshot({ path: join(RESULTS, `walkthrough-failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`) });
-      // the next step starts from no session
-      if (await page.locator('.debug-toolbar').isVisible()) await stopSession(page).catch(() => {});
-    }
+    if (this.currentTest?.state !== 'failed') return;
+    await screenshotFailure(this, page, RESULTS, 'walkthrough-');
+    // the next step starts from no session
+    if (page && !page.isClosed() && await page.locator('.debug-toolbar').isVisible()) await stopSession(page).catch(() => {});
   });
 
   it('the .vsix contributes the two walkthroughs', () => {
