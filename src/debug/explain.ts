@@ -4,6 +4,7 @@
 // so a line that ran long ago is explained as it ran, without replaying anything.
 import type { SyscallEvent } from '../machine/events';
 import type { RunEvent } from '../machine/interp/events';
+import { peekU64 } from '../machine/memory/peek';
 import type { Scenario } from '../machine/scenario';
 import type { ExplainedCall, ExplainRef, ExplainRequestArgs, ExplainResponse } from '../protocol/explain';
 import { callText, explainProse, resultText, type CallRecord } from './explain-prose';
@@ -239,8 +240,8 @@ const PRINTABLE = Array.from({ length: 256 }, (_, ch) => (ch >= 32 && ch < 127 ?
 function chunkRef(sc: Scenario, addr: number, size: number | null): ExplainRef {
   let sz = size;
   if (sz === null) {
-    const b = sc.proc.inspect.peekBytes(addr + 8, 8);
-    sz = b ? (b[0] & ~7) + b[1] * 0x100 + b[2] * 0x10000 + b[3] * 0x1000000 + (b[4] + b[5] * 0x100) * 2 ** 32 : 0;
+    const w = peekU64(sc.proc.inspect, addr + 8);
+    sz = w === null ? 0 : Number(w & 0xfffffffffff8n);   // chunksize: the low 48 bits, flags cleared
     if (!Number.isSafeInteger(sz)) sz = 0;
   }
   const n = Math.min(16, Math.max(0, sz - 16));

@@ -3,6 +3,7 @@
 // debugged (whose TLB, counters and bytes stay exactly as they are). Reports glibc's abort
 // message when one of its checks would fire, else where the chunk would go.
 import { loadScenario, type Scenario } from '../../machine/scenario';
+import { peekU64 } from '../../machine/memory/peek';
 import { MachineError, MachineSignal } from '../../machine/signals';
 import { placeContaining, placesOf, placeText } from './bins';
 
@@ -26,13 +27,7 @@ function spareOf(sc: Scenario): Scenario {
   return copy;
 }
 
-function peekWord(sc: Scenario, a: number): bigint | null {
-  const b = sc.proc.inspect.peekBytes(a, 8);
-  if (!b) return null;
-  let v = 0n;
-  for (let i = 7; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
-  return v;
-}
+const peekWord = (sc: Scenario, a: number): bigint | null => peekU64(sc.proc.inspect, a);
 
 export function tryFreeText(sc: Scenario, mem: number): string {
   const copy = spareOf(sc);

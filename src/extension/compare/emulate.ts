@@ -5,18 +5,19 @@ import type { RunEvent } from '../../machine/interp/events';
 import type { Val } from '../../machine/interp/arith';
 import { loadScenario, type Scenario } from '../../machine/scenario';
 import { pageUp } from '../../machine/kernel/layout';
+import { peekU64 } from '../../machine/memory/peek';
 import type { CallRecord, Json, SideRun } from './records';
+import { DEFAULT_MAX_STEPS, runInSlices, type SliceOptions } from '../run-slices';
 
 const POINTER_FNS = new Set(['malloc', 'calloc', 'realloc', 'reallocarray', 'memalign', 'aligned_alloc', 'valloc', 'pvalloc']);
 const MAP_FNS = new Set(['mmap', 'mremap']);
 const RC_FNS = new Set(['munmap', 'mprotect', 'madvise']);
-const SIGNALS: Record<string, number> = { SIGABRT: 134, SIGSEGV: 139, SIGFPE: 136, SIGKILL: 137, SIGBUS: 135 };
 
 // a JSON number, or a decimal string beyond 2^53 (the prelude's convention)
 const jw = (v: bigint): Json => (v <= 2n ** 53n && v >= -(2n ** 53n) ? Number(v) : v.toString());
 const num = (v: Val | null | undefined): number => (v === null || v === undefined ? 0 : typeof v === 'number' ? v : Number(BigInt.asIntN(64, v)));
 
-export interface EmulateOptions { maxSteps?: number; slice?: number; cancelled?: () => boolean }
+export type EmulateOptions = SliceOptions;
 export type EmulateResult = { ok: true; run: SideRun; heapBase: number } | { ok: false; errors: string[] };
 
 // The run, started: its heap base is known before the first step.
@@ -38,18 +39,10 @@ export async function emulate(text: string, file: string, opts: EmulateOptions =
 }
 
 async function runToEnd(sc: Scenario, run: SideRun, heapBase: number, opts: EmulateOptions): Promise<EmulateResult> {
-
-  let left = opts.maxSteps ?? 50_000_000;
-  const slice = opts.slice ?? 200_000;
-  for (;;) {
-    const n = Math.min(slice, left);
-    if (sc.interp.run(n) !== 'limit') break;
-    left -= n;
-    if (left <= 0) { run.note = `the emulator stopped after ${opts.maxSteps ?? 50_000_000} steps`; run.status = 124; return { ok: true, run, heapBase }; }
-    await new Promise((r) => setTimeout(r, 0));
-    if (opts.cancelled?.()) { run.note = 'cancelled'; return { ok: true, run, heapBase }; }
-  }
-  run.status = sc.interp.exitStatus;
+  const end = await runInSlices(sc, opts);
+  if (end === 'limit') { run.note = `the emulator stopped after ${opts.maxSteps ?? DEFAULT_MAX_STEPS} steps`; run.status = 124; return { ok: true, run, heapBase }; }
+  if (end === 'cancelled') { run.note = 'cancelled'; return { ok: true, run, heapBase }; }
+  run.status = sc.interp.exitStatus;   // 128 + the signal's number when one ended it
   if (!run.signal) run.finalBrk = sc.proc.brkNow() - heapBase;
   return { ok: true, run, heapBase };
 }
@@ -72,7 +65,6 @@ function onEvent(sc: Scenario, e: RunEvent, run: SideRun): void {
   } else if (e.event === 'signal') {
     run.signal = e.signame;
     if (e.signame === 'SIGABRT' && e.check) run.abortMessage = e.message;
-    run.status = SIGNALS[e.signame] ?? run.status;
   }
 }
 
@@ -120,9 +112,7 @@ function pointerFields(sc: Scenario, p: number): Record<string, Json> {
 // 8 bytes little-endian without side effects; a mapped page not yet touched reads as zeros
 function peek(sc: Scenario, addr: number): bigint | null {
   if (!Number.isSafeInteger(addr) || addr < 0) return null;
-  const b = sc.proc.inspect.peekBytes(addr, 8);
-  if (!b) return sc.proc.vmas().some((v) => v.read && addr >= v.vm_start && addr + 8 <= v.vm_end) ? 0n : null;
-  let v = 0n;
-  for (let i = 7; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
+  const v = peekU64(sc.proc.inspect, addr);
+  if (v === null) return sc.proc.vmas().some((a) => a.read && addr >= a.vm_start && addr + 8 <= a.vm_end) ? 0n : null;
   return v;
 }
