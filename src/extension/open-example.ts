@@ -32,12 +32,12 @@ export function exampleUri(rel: string): vscode.Uri {
   return vscode.Uri.from({ scheme: EXAMPLE_SCHEME, path: '/' + rel });
 }
 
-export async function openExample(root: vscode.Uri, rel: string, readOnly: boolean): Promise<vscode.TextDocument> {
+export async function openExample(root: vscode.Uri, rel: string, readOnly: boolean, column?: vscode.ViewColumn): Promise<vscode.TextDocument> {
   const doc = readOnly
     ? await vscode.workspace.openTextDocument(exampleUri(rel))
     : await vscode.workspace.openTextDocument({ language: LANGUAGE_ID, content: new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root, rel))) });
   if (doc.languageId !== LANGUAGE_ID) await vscode.languages.setTextDocumentLanguage(doc, LANGUAGE_ID);
-  await vscode.window.showTextDocument(doc, { preview: false });
+  await vscode.window.showTextDocument(doc, { preview: false, ...(column !== undefined ? { viewColumn: column } : {}) });
   return doc;
 }
 

@@ -5,8 +5,8 @@
 // the step's question. The step then counts as done (its `onContext` completion event).
 import * as vscode from 'vscode';
 import { programOf } from './files';
-import { Commands, DEBUG_TYPE, LANGUAGE_ID, WALKTHROUGH_DONE_PREFIX } from './ids';
-import { exampleUri, openExample } from './open-example';
+import { Commands, DEBUG_TYPE, WALKTHROUGH_DONE_PREFIX } from './ids';
+import { openExample } from './open-example';
 import { WALKTHROUGH_STEPS, revealCommand, stopLines, type WalkthroughStep } from './walkthrough-steps';
 
 const STOP_TIMEOUT_MS = 60_000;
@@ -52,20 +52,11 @@ function besideTheWalkthrough(): vscode.ViewColumn | undefined {
   return vscode.window.tabGroups.all.find((g) => g !== active)?.viewColumn ?? vscode.ViewColumn.Beside;
 }
 
-// openExample's read-only document, shown in the given group.
-async function showExample(root: vscode.Uri, rel: string, column: vscode.ViewColumn | undefined): Promise<vscode.TextDocument> {
-  if (column === undefined) return openExample(root, rel, true);
-  const doc = await vscode.workspace.openTextDocument(exampleUri(rel));
-  if (doc.languageId !== LANGUAGE_ID) await vscode.languages.setTextDocumentLanguage(doc, LANGUAGE_ID);
-  await vscode.window.showTextDocument(doc, { viewColumn: column, preview: false });
-  return doc;
-}
-
 export async function openWalkthroughStep(root: vscode.Uri, id: string, step: WalkthroughStep): Promise<boolean> {
   // a step's button restarts its example rather than running a second session beside the last
   const active = vscode.debug.activeDebugSession;
   if (active?.type === DEBUG_TYPE) await vscode.debug.stopDebugging(active);
-  const doc = await showExample(root, step.example, besideTheWalkthrough());
+  const doc = await openExample(root, step.example, true, besideTheWalkthrough());
   const lines = stopLines(doc.getText(), step);
   await addBreakpoints(doc.uri, lines);
   const name = `Walkthrough: ${step.example.split('/').pop()}`;
