@@ -53,6 +53,12 @@ export function allocSites(text: string): AllocSite[] {
 
 const squash = (s: string): string => s.replace(/\s+/g, '');
 
+// Every line (0-based) that calls an allocator entry point at all, assigned or not.
+const ANY_CALL = new RegExp(String.raw`\b(?:${ALLOCATORS}|free|posix_memalign|malloc_trim|mallopt|malloc_usable_size)\s*\(`);
+export function allocatorCallLines(text: string): number[] {
+  return blankNonCode(text).split('\n').flatMap((l, i) => (ANY_CALL.test(l) ? [i] : []));
+}
+
 // For each line, the top-level block it sits in: the 0-based line of that block's `{`, or -1
 // for code outside any function (a script-style file's statements). A stop in one function
 // says nothing about the pointers of another.

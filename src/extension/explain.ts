@@ -4,13 +4,11 @@
 // debugged scenario that calls the allocator.
 import * as vscode from 'vscode';
 import type { ExplainRequestArgs } from '../protocol/explain';
-import { blankNonCode } from './alloc-sites';
+import { allocatorCallLines } from './alloc-sites';
 import { uriOfProgram } from './files';
 import { Commands, DEBUG_TYPE, LANGUAGE_ID } from './ids';
 import type { Stops } from './stops';
 import { ExplainPanel } from './views/explain-panel';
-
-const CALL = /\b(malloc|free|calloc|realloc|reallocarray|memalign|aligned_alloc|valloc|pvalloc|posix_memalign|malloc_trim|mallopt|malloc_usable_size)\s*\(/;
 
 // What the command was given: a line (the CodeLens), an editor's URI (the editor menus), a
 // stack frame (the Call Stack's menu), or nothing (the palette).
@@ -43,13 +41,8 @@ export function registerExplain(context: vscode.ExtensionContext, stops: Stops):
       const session = stops.stoppedSession();
       const program = (session?.configuration as { program?: string } | undefined)?.program;
       if (!session || !program || doc.uri.toString() !== uriOfProgram(program).toString()) return [];
-      const code = blankNonCode(doc.getText()).split('\n');
-      const out: vscode.CodeLens[] = [];
-      code.forEach((text, i) => {
-        if (!CALL.test(text)) return;
-        out.push(new vscode.CodeLens(new vscode.Range(i, 0, i, 0), { title: 'Explain', tooltip: 'Explain this line\'s allocator call as it last ran', command: Commands.explain, arguments: [{ line: i + 1 }] }));
-      });
-      return out;
+      return allocatorCallLines(doc.getText()).map((i) => new vscode.CodeLens(new vscode.Range(i, 0, i, 0),
+        { title: 'Explain', tooltip: 'Explain this line\'s allocator call as it last ran', command: Commands.explain, arguments: [{ line: i + 1 }] }));
     },
   };
   context.subscriptions.push(

@@ -2,7 +2,7 @@
 // pointer's chunk is now (against a real heapstep/state snapshot), and the Run command's core.
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
-import { allocSites, regions, blankNonCode } from '../../src/extension/alloc-sites';
+import { allocatorCallLines, allocSites, regions, blankNonCode } from '../../src/extension/alloc-sites';
 import { allocLabel, chunkSummary, freeLabel, parsePointer } from '../../src/extension/chunk-label';
 import { runScenarioText } from '../../src/extension/run-core';
 import { checkText } from '../../src/extension/check-text';
@@ -27,6 +27,11 @@ describe('extension: allocator call sites', () => {
       { line: 3, kind: 'alloc', target: 'm' },
       { line: 4, kind: 'free', target: 'p' },
     ]);
+  });
+
+  it('finds every line that calls the allocator, also unassigned calls, and none in strings or comments', () => {
+    const text = ['char *p = malloc(24);', 'malloc_trim(0);', '// free(p);', 'printf("malloc(1)\\n");', 'free(p);', 'int x = 1;'].join('\n');
+    assert.deepEqual(allocatorCallLines(text), [0, 1, 4]);
   });
 
   it('blanks comments and strings without moving columns', () => {
