@@ -3,13 +3,14 @@
 import type { RunEvent } from '../machine/interp/events';
 import { hex } from '../machine/interp/arith';
 import type { Scenario } from '../machine/scenario';
+import { pageActionText } from '../machine/kernel/pressure';
 
 const kib = (n: number): string => (n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(1)} MiB` : `${(n / 1024).toFixed(0)} KiB`);
 
 export class TextPrinter {
   private faults: { line: number; minor: number; major: number; first: number; last: number; cow: number; file?: string } | null = null;
   // consecutive per-page reclaim events of one kind, printed as one line
-  private pages: { line: number; action: string; by: string; n: number; first: string; last: string } | null = null;
+  private pages: { line: number; action: 'swapout' | 'drop' | 'writeback'; by: string; n: number; first: string; last: string } | null = null;
   private buf: string[] = [];
   private atLineStart = true;
   constructor(private readonly sc: Scenario, private readonly out: (s: string) => void,
@@ -27,8 +28,7 @@ export class TextPrinter {
     const p = this.pages;
     if (!p) return;
     this.pages = null;
-    const what = p.action === 'swapout' ? 'swapped out' : p.action === 'drop' ? 'dropped (clean page cache)'
-      : p.by === 'kswapd' || p.by === 'direct' ? 'written back, then dropped (dirty page cache)' : 'written back';
+    const what = pageActionText(p.action, p.by);
     const range = p.first === p.last ? p.first : `${p.first} .. ${p.last}`;
     this.say(`${pad(p.line)}   ${p.by ? p.by + ': ' : ''}${p.n} page${p.n > 1 ? 's' : ''} ${what} (${range})`);
   }

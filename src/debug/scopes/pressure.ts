@@ -2,7 +2,7 @@
 // names and units Linux prints (so a value reads the same as the scenario's meminfo() or
 // vmevent()), the zone watermarks with where free memory stands against them, and the last
 // reclaim actions. All read from the process's pressure() view, which changes nothing.
-import type { MemoryPressure, ReclaimLogEntry } from '../../machine/kernel/pressure';
+import { pageActionText, type MemoryPressure, type ReclaimLogEntry } from '../../machine/kernel/pressure';
 import { pages } from './mappings';
 import { container, leaf, list, named, type Children, type Ctx, type Variable } from './node';
 
@@ -50,9 +50,7 @@ export function reclaimText(e: ReclaimLogEntry): string {
   const by = e.by ? `${e.by}: ` : '';
   const n = `${e.count} page${e.count === 1 ? '' : 's'}`;
   switch (e.action) {
-    case 'swapout': return `${by}${n} swapped out${range(e, true)}`;
-    case 'drop': return `${by}${n} dropped (clean page cache)${range(e, false)}`;
-    case 'writeback': return `${by}${n} ${e.by === 'kswapd' || e.by === 'direct' ? 'written back, then dropped (dirty page cache)' : 'written back'}${range(e, false)}`;
+    case 'swapout': case 'drop': case 'writeback': return `${by}${n} ${pageActionText(e.action, e.by)}${range(e, e.action === 'swapout')}`;
     case 'kswapd_wake': return `kswapd wake: ${e.detail ?? ''}`;
     case 'kswapd_sleep': return `kswapd sleep: ${e.detail ?? ''}`;
     case 'direct_reclaim': return `direct reclaim: ${e.detail ?? ''}`;

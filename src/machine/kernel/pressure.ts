@@ -39,6 +39,14 @@ export interface MemoryPressure {
 
 const LOG_SIZE = 32;
 
+// What reclaim did to a page, in the words the CLI's trace and the Machine scope share: a dirty
+// page that kswapd or direct reclaim took was written back first, then dropped.
+export function pageActionText(action: 'swapout' | 'drop' | 'writeback', by: string | undefined): string {
+  if (action === 'swapout') return 'swapped out';
+  if (action === 'drop') return 'dropped (clean page cache)';
+  return by === 'kswapd' || by === 'direct' ? 'written back, then dropped (dirty page cache)' : 'written back';
+}
+
 export class ReclaimLog {
   entries: ReclaimLogEntry[] = [];
 
