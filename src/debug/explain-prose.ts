@@ -8,6 +8,7 @@ import type { SyscallEvent } from '../machine/events';
 import type { Val } from '../machine/interp/arith';
 import type { BinKind } from '../protocol/state';
 import type { ExplainParagraph, ExplainRef, ExplainRun } from '../protocol/explain';
+import { RETURNS_CHUNK } from '../lang/builtins';
 
 // One allocator call as the debugger saw it run.
 export interface CallRecord {
@@ -91,7 +92,6 @@ export function resultText(c: CallRecord): string {
   return big(c.ret) === 0n ? 'NULL' : hx(big(c.ret));
 }
 
-const RETURNS_POINTER = new Set(['malloc', 'calloc', 'realloc', 'reallocarray', 'memalign', 'aligned_alloc', 'valloc', 'pvalloc']);
 
 interface Ctx {
   w: Writer; env: ProseEnv; c: CallRecord;
@@ -404,7 +404,7 @@ function intro(ctx: Ctx): void {
   } else w.para(c.finished ? `${call} ran.` : `${call} was called.`);
   if (c.by) w.add(` The C library made this call itself (${c.by === 'stdio' ? 'the buffer of stdout, at the program\'s first output' : c.by}).`);
   if (!c.finished) { w.add(' It never returned: one of glibc\'s checks stopped the program.'); return; }
-  if (RETURNS_POINTER.has(c.fn) && c.ret !== null) {
+  if (RETURNS_CHUNK.has(c.fn) && c.ret !== null) {
     const r = big(c.ret);
     if (r === 0n) w.add(' It returned NULL.');
     else w.add(` It returned ${hx(r)}, the user memory of the chunk at `, chunk(ctx, hx(r - 16n), resultSize(ctx)), '.');

@@ -12,12 +12,13 @@ import type { GeneratedSources } from './generated-source';
 import { isGlibcFrame } from './glibc-frames';
 import { buildListing, type PathListing, type RecordedCall } from './glibc-path';
 import type { HeapStepRuntime } from './runtime';
+import { ALLOCATOR_ENTRIES } from '../lang/builtins';
 
 const KEEP = 5000;            // calls kept in order; older ones only as each line's latest few
 const KEEP_PER_LINE = 8;
 const MAX_FAULTS = 8;
 const GONE_FRAME = 1 << 21;   // glibc-frames.ts: a scenario frame that returned since the call
-const ALLOCATOR_CALL = /\b(malloc|free|calloc|realloc|reallocarray|memalign|aligned_alloc|valloc|pvalloc|posix_memalign|malloc_trim|mallopt|malloc_usable_size)\s*\(/;
+const ALLOCATOR_CALL = new RegExp(String.raw`\b(?:${[...ALLOCATOR_ENTRIES].join('|')})\s*\(`);
 
 let serial = 0;
 

@@ -8,6 +8,7 @@ import type { Val } from '../machine/interp/arith';
 import type { RunEvent } from '../machine/interp/events';
 import type { Frame } from '../machine/interp/frame';
 import type { Scenario } from '../machine/scenario';
+import { RETURNS_CHUNK } from '../lang/builtins';
 
 export interface RecordedCall {
   fn: string;
@@ -48,11 +49,10 @@ const PARAMS: Record<string, string[]> = {
 };
 
 const INDENT = '    ';
-const RETURNS_POINTER = new Set(['malloc', 'calloc', 'realloc', 'reallocarray', 'memalign', 'aligned_alloc', 'valloc', 'pvalloc']);
 const hex = (v: Val): string => '0x' + BigInt.asUintN(64, BigInt(v)).toString(16);
 function returnLine(c: RecordedCall): string {
   if (c.ret === null) return 'return;';
-  if (!RETURNS_POINTER.has(c.fn)) return `return ${String(c.ret)};`;
+  if (!RETURNS_CHUNK.has(c.fn)) return `return ${String(c.ret)};`;
   return c.ret === 0 || c.ret === 0n ? 'return 0x0;   /* NULL */' : `return ${hex(c.ret)};`;
 }
 

@@ -2,6 +2,7 @@
 // debugger can evaluate there to see what that call did. A heuristic over the source (comments
 // and strings blanked out), not a second parser: a site it misses just shows no inline value.
 // No vscode import, so unit tests check it directly.
+import { ALLOCATOR_ENTRIES, RETURNS_CHUNK } from '../lang/builtins';
 
 export interface AllocSite {
   line: number;              // 0-based, as editors count
@@ -9,7 +10,7 @@ export interface AllocSite {
   target: string;            // what to evaluate: the pointer assigned, or the one freed
 }
 
-const ALLOCATORS = 'malloc|calloc|realloc|reallocarray|memalign|aligned_alloc|valloc|pvalloc';
+const ALLOCATORS = [...RETURNS_CHUNK].join('|');
 const LVALUE = String.raw`[A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*|\s*\[[^\]\n]*\])*`;
 const CAST = String.raw`(?:\(\s*[A-Za-z_][\w\s]*\**\s*\)\s*)?`;
 const ASSIGN = new RegExp(String.raw`(${LVALUE})\s*=\s*${CAST}(?:${ALLOCATORS})\s*\(`, 'g');
@@ -54,7 +55,7 @@ export function allocSites(text: string): AllocSite[] {
 const squash = (s: string): string => s.replace(/\s+/g, '');
 
 // Every line (0-based) that calls an allocator entry point at all, assigned or not.
-const ANY_CALL = new RegExp(String.raw`\b(?:${ALLOCATORS}|free|posix_memalign|malloc_trim|mallopt|malloc_usable_size)\s*\(`);
+const ANY_CALL = new RegExp(String.raw`\b(?:${[...ALLOCATOR_ENTRIES].join('|')})\s*\(`);
 export function allocatorCallLines(text: string): number[] {
   return blankNonCode(text).split('\n').flatMap((l, i) => (ANY_CALL.test(l) ? [i] : []));
 }

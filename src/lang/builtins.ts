@@ -72,6 +72,12 @@ export const BUILTINS: Record<string, BuiltinSig> = {
   vmevent: { ret: 'long', params: ['char*'], doc: 'one /proc/vmstat counter, or a /proc/meminfo value in kB, by name' },
 };
 
+// glibc's allocator among the built-ins: the calls that return a chunk's user memory, and every
+// entry point into malloc.c the program can call (the interpreter, the debugger, Explain and
+// Compare all ask these two lists)
+export const RETURNS_CHUNK: ReadonlySet<string> = new Set(['malloc', 'calloc', 'realloc', 'reallocarray', 'memalign', 'aligned_alloc', 'valloc', 'pvalloc']);
+export const ALLOCATOR_ENTRIES: ReadonlySet<string> = new Set([...RETURNS_CHUNK, 'free', 'posix_memalign', 'malloc_usable_size', 'malloc_trim', 'mallopt']);
+
 // name -> [value, type] ('int' unless the value needs more)
 export const CONSTANTS: Record<string, [bigint, 'int' | 'long' | 'ulong' | 'void*']> = {
   NULL: [0n, 'void*'], MAP_FAILED: [-1n, 'void*'],

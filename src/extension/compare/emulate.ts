@@ -8,8 +8,8 @@ import { pageUp } from '../../machine/kernel/layout';
 import { peekU64 } from '../../machine/memory/peek';
 import type { CallRecord, Json, SideRun } from './records';
 import { DEFAULT_MAX_STEPS, runInSlices, type SliceOptions } from '../run-slices';
+import { RETURNS_CHUNK } from '../../lang/builtins';
 
-const POINTER_FNS = new Set(['malloc', 'calloc', 'realloc', 'reallocarray', 'memalign', 'aligned_alloc', 'valloc', 'pvalloc']);
 const MAP_FNS = new Set(['mmap', 'mremap']);
 const RC_FNS = new Set(['munmap', 'mprotect', 'madvise']);
 
@@ -76,7 +76,7 @@ function callFields(sc: Scenario, fn: string, args: Val[], ret: Val | null): Rec
     const p = peek(sc, num(args[0]));
     return { rc, ...(p === null ? {} : pointerFields(sc, Number(p))) };
   }
-  if (POINTER_FNS.has(fn)) {
+  if (RETURNS_CHUNK.has(fn)) {
     const p = num(ret);
     if (p === 0) return { ptr: null, errno: sc.glibc.errno };
     const out = pointerFields(sc, p);

@@ -13,16 +13,15 @@ import { addrOf } from './memops';
 import { formatPrintf, hexdump, readCString } from './printf';
 import { memBuiltin } from './builtins-mem';
 import { assertText } from '../../lang/source-text';
+import { ALLOCATOR_ENTRIES } from '../../lang/builtins';
 
 type Call = Expr & { kind: 'call' };
 
-const ALLOC = new Set(['malloc', 'calloc', 'realloc', 'reallocarray', 'free', 'memalign', 'aligned_alloc',
-  'valloc', 'pvalloc', 'posix_memalign', 'malloc_usable_size', 'malloc_trim', 'mallopt']);
 
 export function compileBuiltin(e: Call, X: ExprCompiler, it: Interpreter): Closure {
   const name = e.callee.kind === 'builtin' ? e.callee.name : '';
   const args = X.args(e.args);
-  if (ALLOC.has(name)) return allocBuiltin(name, args, e, it);
+  if (ALLOCATOR_ENTRIES.has(name)) return allocBuiltin(name, args, e, it);
   const k = kernelBuiltin(name, args, it);
   if (k) return k;
   const m = memBuiltin(name, args, e, it);

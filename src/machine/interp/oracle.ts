@@ -4,11 +4,11 @@ import type { Allocator, OracleRet } from '../glibc/types';
 import type { MemoryInspector } from '../memory/types';
 import type { Val } from './arith';
 import type { CallEvent } from './events';
+import { RETURNS_CHUNK } from '../../lang/builtins';
 
 export const jsonNum = (v: Val): number | string =>
   typeof v === 'number' ? v : v >= -(2n ** 53n) && v <= 2n ** 53n ? Number(v) : v.toString();
 
-const POINTER_FNS = new Set(['malloc', 'calloc', 'realloc', 'reallocarray', 'memalign', 'aligned_alloc', 'valloc', 'pvalloc']);
 
 export type PeekPtr = (addr: number) => number | null;
 
@@ -22,7 +22,7 @@ export function oracleRet(ev: CallEvent, g: Allocator, peekPtr: PeekPtr): Oracle
     const p = peekPtr(Number(ev.args[0]));
     return { ...(p !== null ? g.retInfo(p) : {}), rc };
   }
-  if (POINTER_FNS.has(fn)) {
+  if (RETURNS_CHUNK.has(fn)) {
     const p = ev.ret ?? 0;
     if (p === 0 || p === 0n) return { ptr: null, errno: g.errno };
     const info: OracleRet = g.retInfo(Number(p));
