@@ -14,13 +14,16 @@ import { buildListing, type PathListing, type RecordedCall } from './glibc-path'
 import type { HeapStepRuntime } from './runtime';
 import { ALLOCATOR_ENTRIES } from '../lang/builtins';
 
-const KEEP = 5000;            // calls kept in order; older ones only as each line's latest few
+// Calls kept in order; older ones only as each line's latest few. Short, because every record
+// kept long outlives the young generation and a long run's churn then costs full collections.
+const KEEP = 250;
 const KEEP_PER_LINE = 8;
 const MAX_FAULTS = 8;
 const GONE_FRAME = 1 << 21;   // glibc-frames.ts: a scenario frame that returned since the call
 const ALLOCATOR_CALL = new RegExp(String.raw`\b(?:${[...ALLOCATOR_ENTRIES].join('|')})\s*\(`);
 
 let serial = 0;
+const NONE: never[] = [];   // shared and never written: the empty list of a record
 
 // The allocator calls of one run, as they happened: replays after a step back are not seen
 // (the runtime mutes them), and a call seen again at a step already recorded replaces what
@@ -29,39 +32,50 @@ class CallHistory {
   readonly id = ++serial;
   private calls: CallRecord[] = [];
   private older = new Map<number, CallRecord[]>();
-  private pending = { step: -1, syscalls: [] as SyscallEvent[], faults: [] as number[], faultCount: 0 };
+  // what glibc did inside the statement so far, before its call event arrives; nothing is
+  // allocated for the (common) statement that made no system call and took no fault
+  private pStep = -1;
+  private pSyscalls: SyscallEvent[] = NONE;
+  private pFaults: number[] = NONE;
+  private pFaultCount = 0;
 
   event(e: RunEvent, sc: Scenario): void {
     switch (e.event) {
       case 'syscall':
-        if (e.by && e.by !== 'program') this.pendingAt(e.step ?? -1).syscalls.push({ event: 'syscall', name: e.name, args: e.args, ret: e.ret, errno: e.errno, by: e.by });
+        if (e.by && e.by !== 'program') {
+          this.at(e.step ?? -1);
+          if (this.pSyscalls === NONE) this.pSyscalls = [];
+          this.pSyscalls.push({ event: 'syscall', name: e.name, args: e.args, ret: e.ret, errno: e.errno, by: e.by });
+        }
         return;
-      case 'fault': {
+      case 'fault':
         // a statement may touch millions of pages: the prose names the first few and counts them
-        const p = this.pendingAt(e.step ?? -1);
-        if (p.faults.length < MAX_FAULTS) p.faults.push(e.page);
-        p.faultCount++;
+        this.at(e.step ?? -1);
+        if (this.pFaults === NONE) this.pFaults = [];
+        if (this.pFaults.length < MAX_FAULTS) this.pFaults.push(e.page);
+        this.pFaultCount++;
         return;
-      }
-      case 'call': {
-        const p = this.pendingAt(e.step);
-        this.pending = { step: e.step, syscalls: [], faults: [], faultCount: 0 };
-        this.push({ fn: e.fn, args: e.args, ret: e.ret, step: e.step, line: e.line, why: e.why, by: e.by, finished: true, syscalls: p.syscalls, faults: p.faults, faultCount: p.faultCount });
+      case 'call':
+        this.at(e.step);
+        this.push({ fn: e.fn, args: e.args, ret: e.ret, step: e.step, line: e.line, why: e.why, by: e.by, finished: true, syscalls: this.pSyscalls, faults: this.pFaults, faultCount: this.pFaultCount });
+        // the next call of the same statement starts afresh
+        this.pSyscalls = NONE; this.pFaults = NONE; this.pFaultCount = 0;
         return;
-      }
       case 'signal':
         // one of glibc's checks aborted a call: its narration ends with the check
         if (e.signame === 'SIGABRT' && e.check) {
-          const p = this.pendingAt(e.step);
-          this.push({ fn: e.entry ?? e.check, args: [], ret: null, step: e.step, line: e.line, why: sc.glibc.why.slice(), finished: false, syscalls: p.syscalls, faults: p.faults, faultCount: p.faultCount });
+          this.at(e.step);
+          this.push({ fn: e.entry ?? e.check, args: [], ret: null, step: e.step, line: e.line, why: sc.glibc.why.slice(), finished: false, syscalls: this.pSyscalls, faults: this.pFaults, faultCount: this.pFaultCount });
         }
         return;
     }
   }
 
-  private pendingAt(step: number): CallHistory['pending'] {
-    if (this.pending.step !== step) this.pending = { step, syscalls: [], faults: [], faultCount: 0 };
-    return this.pending;
+  // events of a new statement: forget what the last one did
+  private at(step: number): void {
+    if (this.pStep === step) return;
+    this.pStep = step;
+    this.pSyscalls = NONE; this.pFaults = NONE; this.pFaultCount = 0;
   }
 
   private push(r: CallRecord): void {
