@@ -8,6 +8,7 @@ import type { CType, Expr, FuncDecl, Init, Program, Stmt, StructType, VarDecl } 
 import { compile, scanPragmas } from './index';
 import { HOST_PRELUDE } from './to-c-prelude';
 import { assertText } from './source-text';
+import { ALLOCATOR_ENTRIES } from './builtins';
 
 export interface Unsupported { line: number; reason: string }
 
@@ -43,8 +44,7 @@ const BUILTIN_REASONS: Record<string, string> = {
 };
 
 // Calls the prelude wraps: the C name of the wrapper, which takes the scenario line first.
-const WRAPPED = new Set(['malloc', 'calloc', 'realloc', 'reallocarray', 'free', 'memalign', 'aligned_alloc', 'valloc', 'pvalloc',
-  'posix_memalign', 'malloc_usable_size', 'malloc_trim', 'mallopt', 'brk', 'sbrk', 'mmap', 'munmap', 'mprotect', 'madvise']);
+const WRAPPED = new Set([...ALLOCATOR_ENTRIES, 'brk', 'sbrk', 'mmap', 'munmap', 'mprotect', 'madvise']);
 // Built-ins that are the C library's own functions, called as they are.
 const PLAIN = new Set(['memset', 'memcpy', 'memmove', 'memcmp', 'strcpy', 'strncpy', 'strlen', 'strcmp', 'printf', 'puts', 'putchar', 'exit', 'abort', 'malloc_stats']);
 // Built-ins with a host equivalent in the prelude (no line needed).

@@ -3,7 +3,7 @@
 // only (child_process): the desktop extension loads it through ../core, the web build never.
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PRELUDE_HEADER } from '../../lang/to-c';
 import type { CallRecord, SideRun } from './records';
@@ -21,8 +21,6 @@ export interface HostOptions {
 export type HostResult =
   | { ok: true; run: SideRun; glibc: string; heapLow: boolean; stdout: string; stderr: string; dir?: string }
   | { ok: false; kind: 'no-compiler' | 'build-failed' | 'run-failed'; message: string };
-
-const SIGNO: Record<string, number> = { SIGABRT: 6, SIGSEGV: 11, SIGFPE: 8, SIGKILL: 9, SIGBUS: 7, SIGILL: 4, SIGTRAP: 5 };
 
 interface Exec { code: number | null; signal: NodeJS.Signals | null; out: Buffer[]; error?: NodeJS.ErrnoException; timedOut: boolean; capped: boolean }
 
@@ -85,7 +83,7 @@ export async function runOnHost(c: string, opts: HostOptions): Promise<HostResul
       if ((rec.k as string) === 'final') { finalBrk = Number(rec.brk); continue; }
       records.push(rec);
     }
-    const run: SideRun = { records, status: r.code ?? 128 + (SIGNO[r.signal ?? ''] ?? 0), ...(finalBrk !== undefined ? { finalBrk } : {}) };
+    const run: SideRun = { records, status: r.code ?? 128 + (r.signal ? constants.signals[r.signal] : 0), ...(finalBrk !== undefined ? { finalBrk } : {}) };
     if (r.signal && !r.timedOut && !r.capped) run.signal = r.signal;
     if (r.timedOut) run.note = `the host run was stopped after ${timeoutMs / 1000} s`;
     else if (r.capped) run.note = 'the host run was stopped: its output passed the cap';
